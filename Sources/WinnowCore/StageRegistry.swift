@@ -74,3 +74,34 @@ public struct StageRegistry: Sendable {
     /// The input names in alphabetical order.
     public var sourceNames: [String] { sources.keys.sorted() }
 }
+
+/// A stage that describes itself and builds itself from options; what the registry needs of built-in stages.
+public protocol ConfigurableStage: Stage {
+    /// The stage's name, summary and options.
+    static var descriptor: StageDescriptor { get }
+    /// Builds the stage from validated options; throws a `StageError` for values that pass type checks but
+    /// cannot be used (an unwritable directory, a malformed selector).
+    init(setup: StageSetup) throws
+}
+
+/// An input that describes itself and builds itself from options.
+public protocol ConfigurableSource: RecordSource {
+    /// The input's name (the key under `"input"`), summary and options.
+    static var descriptor: StageDescriptor { get }
+    /// Builds the source from validated options.
+    init(setup: StageSetup) throws
+}
+
+extension StageFactory {
+    /// The factory of a self-describing stage type.
+    public init<S: ConfigurableStage>(_ type: S.Type) {
+        self.init(descriptor: S.descriptor, make: { try S(setup: $0) })
+    }
+}
+
+extension SourceFactory {
+    /// The factory of a self-describing source type.
+    public init<S: ConfigurableSource>(_ type: S.Type) {
+        self.init(descriptor: S.descriptor, make: { try S(setup: $0) })
+    }
+}
