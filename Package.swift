@@ -67,7 +67,7 @@ let package = Package(
             name: "CleanStage",
             dependencies: ["WinnowCore", "WinnowHTML"],
             path: "Plugins/Clean",
-            resources: [.copy("Resources/stoplists")],
+            exclude: ["Stoplists/LICENSE.rst"],
             swiftSettings: swiftSettings
         ),
         .target(
