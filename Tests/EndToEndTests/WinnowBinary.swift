@@ -1,0 +1,75 @@
+import Foundation
+
+/// Runs the built `winnow` executable and captures its exit status and output.
+struct WinnowBinary {
+    /// The package's root directory.
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `winnow` executable next to the test bundle.
+    static var executable: URL {
+        var directory = Bundle.main.bundleURL
+        if directory.pathExtension == "xctest" { directory.deleteLastPathComponent() }
+        return directory.appendingPathComponent("winnow")
+    }
+
+    /// What a finished run printed and returned.
+    struct Result {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    /// Starts `winnow` with `arguments` in `directory`, without waiting for it.
+    static func start(_ arguments: [String], in directory: URL) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, output, error)
+    }
+
+    /// Runs `winnow` with `arguments` in `directory` to completion.
+    static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Result {
+        let (process, output, error) = try start(arguments, in: directory)
+        let collected = collect(output: output, error: error)
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, standardOutput: collected.output(), standardError: collected.error())
+    }
+
+    /// Drains both pipes on background threads so a chatty process never blocks on a full pipe.
+    static func collect(output: Pipe, error: Pipe) -> (output: () -> String, error: () -> String) {
+        let group = DispatchGroup()
+        let outputBox = DataBox()
+        let errorBox = DataBox()
+        for (pipe, box) in [(output, outputBox), (error, errorBox)] {
+            group.enter()
+            DispatchQueue.global().async {
+                box.data = pipe.fileHandleForReading.readDataToEndOfFile()
+                group.leave()
+            }
+        }
+        return (
+            { group.wait(); return String(decoding: outputBox.data, as: UTF8.self) },
+            { group.wait(); return String(decoding: errorBox.data, as: UTF8.self) }
+        )
+    }
+
+    /// A temporary directory, removed by the caller.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("winnow-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// A mutable holder for data read on another thread (read only after the group is waited on).
+final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
