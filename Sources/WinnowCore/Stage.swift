@@ -12,7 +12,7 @@ public import Logging
 /// - Return `.drop(reason:)` for records that are fine but unwanted (too short, wrong language); the
 ///   reason is counted per stage.
 /// - Do not block the thread: the cooperative pool has as many threads as cores. Blocking I/O belongs on
-///   a dedicated thread (see `BlockingIO`).
+///   a dedicated thread, or in bounded chunks.
 /// - Stages whose `descriptor.ordering` is `.inputOrder` (sinks) are called one record at a time, in the
 ///   order the source produced them; `finish(context:)` must flush and close what they write.
 public protocol Stage: Sendable {
