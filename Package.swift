@@ -89,8 +89,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ExecStage",
+            dependencies: ["WinnowCore"],
+            path: "Plugins/Exec",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WinnowBuiltinStages",
-            dependencies: ["WinnowCore", "FetchStage", "CleanStage", "ParseStage", "EnrichStage", "ArchiveStage"],
+            dependencies: ["WinnowCore", "FetchStage", "CleanStage", "ParseStage", "EnrichStage", "ArchiveStage", "ExecStage"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -129,7 +135,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StageTests",
-            dependencies: ["WinnowCore", "WinnowTestKit", "WinnowBuiltinStages", "FetchStage", "CleanStage", "ParseStage", "EnrichStage", "ArchiveStage", "WinnowFormats", "WinnowHTML"],
+            dependencies: ["WinnowCore", "WinnowTestKit", "WinnowBuiltinStages", "FetchStage", "CleanStage", "ParseStage", "EnrichStage", "ArchiveStage", "ExecStage", "WinnowFormats", "WinnowHTML"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

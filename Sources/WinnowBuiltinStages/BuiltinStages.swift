@@ -2,10 +2,11 @@ public import WinnowCore
 import ArchiveStage
 import CleanStage
 import EnrichStage
+import ExecStage
 import FetchStage
 import ParseStage
 
-/// The stages that ship with Winnow, ready to register: fetch, clean, parse, enrich and archive.
+/// The stages that ship with Winnow, ready to register: fetch, clean, parse, enrich, archive and exec.
 public enum BuiltinStages {
     /// The factories of every built-in stage, in pipeline order.
     public static let factories: [StageFactory] = [
@@ -14,6 +15,7 @@ public enum BuiltinStages {
         StageFactory(ParseStage.self),
         StageFactory(EnrichStage.self),
         StageFactory(ArchiveStage.self),
+        StageFactory(ExecStage.self),
     ]
 
     /// A registry holding every built-in stage (and no inputs: the runner adds those).
