@@ -79,21 +79,36 @@ final class ArchiveOutputs: Sendable {
     }
 
     /// Closes every file (writing the last gzip member) and writes the index.
+    ///
+    /// Every file is closed even when closing one of them fails; the first failure is thrown after the index
+    /// (marked incomplete) has been written.
     func close(interrupted: Bool) throws {
         let configuration = configuration
-        let files: [ArchiveFileSummary]? = try state.withLock { state in
+        let closed: (files: [ArchiveFileSummary], failure: (any Error)?)? = state.withLock { state in
             // After a failed prepare there is nothing to close, and an earlier run's index stays as it was.
             guard state.opened, !state.closed else { return nil }
             state.closed = true
+            var failure: (any Error)?
             for format in configuration.formats {
-                if let writer = state.writers[format], let last = try writer.close() { state.finished.append(last) }
+                guard let writer = state.writers[format] else { continue }
+                do {
+                    if let last = try writer.close() { state.finished.append(last) }
+                } catch {
+                    failure = failure ?? error
+                }
             }
             state.writers = [:]
-            return state.finished
+            return (state.finished, failure)
         }
-        guard let files else { return }
+        guard let (files, failure) = closed else { return }
+        try writeIndex(files: files, complete: !interrupted && failure == nil)
+        if let failure { throw failure }
+    }
+
+    /// Writes `<prefix>.index.json` listing `files`.
+    private func writeIndex(files: [ArchiveFileSummary], complete: Bool) throws {
         let index = ArchiveIndex(
-            complete: !interrupted, records: files.filter { $0.format == configuration.formats[0].rawValue }
+            complete: complete, records: files.filter { $0.format == configuration.formats[0].rawValue }
                 .reduce(0) { $0 + $1.records },
             files: files)
         let encoder = JSONEncoder()

@@ -103,13 +103,19 @@ public enum ArchiveFormat: String, Sendable, CaseIterable {
 
 /// The archive stage's settings, after validation.
 public struct ArchiveConfiguration: Sendable {
+    /// The output directory (resolved against the pipeline file's directory).
     public var directory: URL
+    /// The formats written, each to its own files.
     public var formats: [ArchiveFormat]
+    /// The start of every file name.
     public var prefix: String
     /// Bytes after which a new file starts; 0 for no limit.
     public var maxFileSize: Int64
+    /// Whether each record's raw body is written too (base64).
     public var includeBody: Bool
+    /// The gzip level, 1 (fastest) to 9 (smallest).
     public var level: Int
+    /// Whether an earlier run's files are replaced (otherwise an existing file is an error).
     public var overwrite: Bool
 
     /// The name of the `sequence`-th file (0 is the first) of `format`.
@@ -127,7 +133,10 @@ public struct ArchiveConfiguration: Sendable {
 public struct ArchiveFileSummary: Sendable, Codable, Equatable {
     /// The file name inside the output directory.
     public var path: String
+    /// The format's name (`jsonl.gz`, `jsonl`).
     public var format: String
+    /// Records written to the file.
     public var records: Int
+    /// The file's size in bytes (an estimate while the file is open).
     public var bytes: Int64
 }

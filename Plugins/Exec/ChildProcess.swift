@@ -85,9 +85,6 @@ final class ChildProcess: Sendable {
         thread.start()
     }
 
-    /// Whether the child has exited and been reaped.
-    var hasExited: Bool { state.withLock { $0.exit != nil } }
-
     /// How the child ended ("exited with status 0"), once it has.
     var exitStatus: String? { state.withLock { $0.exit?.status } }
 

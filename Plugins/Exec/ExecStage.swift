@@ -94,9 +94,15 @@ public struct ExecStage: ConfigurableStage {
             maxRestarts: max(0, setup.options.int("maxRestarts") ?? 3), logger: logger)
     }
 
-    /// Starts the children.
+    /// Starts the children; when one cannot start, stops those already started before throwing (the runner
+    /// calls `finish` only on stages whose `prepare` succeeded).
     public func prepare(context: LifecycleContext) async throws {
-        try pool.start(logger: context.logger)
+        do {
+            try pool.start(logger: context.logger)
+        } catch {
+            await pool.finish(grace: .zero)
+            throw error
+        }
     }
 
     public func process(_ record: Record, context: StageContext) async throws -> StageOutcome {

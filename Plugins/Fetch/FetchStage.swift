@@ -27,7 +27,7 @@ public struct FetchStage: ConfigurableStage {
                 summary: "How often to retry after a network error, a 5xx or a 429 response."),
             OptionSpec(
                 "retryDelay", .duration, default: "1s",
-                summary: "The wait before the first retry; it doubles with each further retry (Retry-After wins)."),
+                summary: "The wait before the first retry; it doubles with each further retry (a longer Retry-After wins), up to 60 s."),
             OptionSpec(
                 "perHostConcurrency", .integer(1...64), default: 2,
                 summary: "The most requests in flight to one host at a time."),
@@ -102,13 +102,17 @@ public struct FetchStage: ConfigurableStage {
                 }
                 retryAfter = nil
             }
-            let backoff = configuration.retryDelay * (1 << min(attempt, 16))
-            let delay = min(retryAfter.map { max($0, backoff) } ?? backoff, .seconds(60))
+            // Capped before doubling, so a huge retryDelay cannot overflow `Duration`.
+            let backoff = min(configuration.retryDelay, Self.maximumRetryDelay) * (1 << min(attempt, 16))
+            let delay = min(retryAfter.map { max($0, backoff) } ?? backoff, Self.maximumRetryDelay)
             context.logger.debug("retrying \(url.absoluteString) in \(delay) (attempt \(attempt + 2))")
             try await Task.sleep(for: delay)
             attempt += 1
         }
     }
+
+    /// The longest wait before a retry, whatever `retryDelay` and `Retry-After` ask for.
+    static let maximumRetryDelay = Duration.seconds(60)
 
     /// The wait a `Retry-After` header asks for, when it gives seconds (HTTP dates are ignored).
     static func retryAfterSeconds(_ value: String) -> Duration? {
@@ -121,11 +125,17 @@ public struct FetchConfiguration: Sendable {
     /// The User-Agent sent when the configuration does not name one.
     public static let defaultUserAgent = "Winnow/0.1 (+https://github.com/winnow)"
 
+    /// The longest one request may take.
     public var timeout: Duration
+    /// The largest response body accepted.
     public var maxBytes: Int64
+    /// The User-Agent header sent with every request.
     public var userAgent: String
+    /// How often a request is retried after a network error, a 5xx or a 429 response.
     public var retries: Int
+    /// The wait before the first retry (doubled for each further one).
     public var retryDelay: Duration
+    /// The most requests in flight to one host at a time.
     public var perHostConcurrency: Int
 }
 

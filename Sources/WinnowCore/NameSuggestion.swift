@@ -9,6 +9,12 @@ public enum NameSuggestion {
         return best.1 <= limit ? best.0 : nil
     }
 
+    /// The hint ` (did you mean "clean"?)` naming the candidate closest to `name`, or `nil` when none is near
+    /// enough; append it to an "unknown …" message.
+    public static func hint(for name: String, among candidates: [String]) -> String? {
+        closest(to: name, among: candidates).map { " (did you mean \"\($0)\"?)" }
+    }
+
     /// Levenshtein distance between two character arrays.
     static func distance(_ a: [Character], _ b: [Character]) -> Int {
         if a.isEmpty { return b.count }

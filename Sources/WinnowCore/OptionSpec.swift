@@ -95,7 +95,7 @@ public indirect enum OptionKind: Sendable {
         case .choice(let values):
             guard let string = value.stringValue else { return mismatch() }
             if values.contains(string) { return [] }
-            let hint = NameSuggestion.closest(to: string, among: values).map { " (did you mean \"\($0)\"?)" } ?? ""
+            let hint = NameSuggestion.hint(for: string, among: values) ?? ""
             return [(path, "\"\(string)\" is not allowed: expected \(description)\(hint)")]
         case .list(let element):
             guard let items = value.arrayValue else {
@@ -116,7 +116,7 @@ public indirect enum OptionKind: Sendable {
     private static func quoted(_ value: JSONValue) -> String {
         switch value {
         case .string(let string): " \"\(string.prefix(40))\""
-        case .number(let number): " \(number.rounded() == number ? String(Int(number)) : String(number))"
+        case .number(let number): " \(number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number))"
         case .bool(let bool): " \(bool)"
         default: ""
         }
@@ -127,7 +127,7 @@ public indirect enum OptionKind: Sendable {
 public enum ByteSize {
     /// The number of bytes `value` denotes, or `nil` when it is not a size.
     public static func parse(_ value: JSONValue) -> Int64? {
-        if let number = value.numberValue { return number >= 0 ? Int64(number) : nil }
+        if let number = value.numberValue { return bytes(number) }
         guard let text = value.stringValue?.trimmingCharacters(in: .whitespaces).lowercased(), !text.isEmpty else {
             return nil
         }
@@ -137,10 +137,16 @@ public enum ByteSize {
         ]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
             let digits = text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)
-            guard let number = Double(digits), number >= 0 else { return nil }
-            return Int64(number * factor)
+            guard let number = Double(digits) else { return nil }
+            return bytes(number * factor)
         }
-        return Double(text).flatMap { $0 >= 0 ? Int64($0) : nil }
+        return Double(text).flatMap(bytes)
+    }
+
+    /// `count` as whole bytes; `nil` when negative, not finite or beyond `Int64` (`"1e30"`, `"inf"`).
+    private static func bytes(_ count: Double) -> Int64? {
+        guard count >= 0, count < 9.2e18 else { return nil }
+        return Int64(count)
     }
 }
 
@@ -148,15 +154,22 @@ public enum ByteSize {
 public enum DurationValue {
     /// The duration `value` denotes, or `nil` when it is not one.
     public static func parse(_ value: JSONValue) -> Duration? {
-        if let number = value.numberValue { return number >= 0 ? .milliseconds(Int64(number * 1000)) : nil }
+        if let number = value.numberValue { return duration(seconds: number) }
         guard let text = value.stringValue?.trimmingCharacters(in: .whitespaces).lowercased(), !text.isEmpty else {
             return nil
         }
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
-            guard let number = Double(text.dropLast(suffix.count)), number >= 0 else { return nil }
-            return .milliseconds(Int64(number * factor * 1000))
+            guard let number = Double(text.dropLast(suffix.count)) else { return nil }
+            return duration(seconds: number * factor)
         }
-        return Double(text).flatMap { $0 >= 0 ? .milliseconds(Int64($0 * 1000)) : nil }
+        return Double(text).flatMap { duration(seconds: $0) }
+    }
+
+    /// `seconds` as a duration in whole milliseconds; `nil` when negative, not finite or too long to hold.
+    private static func duration(seconds: Double) -> Duration? {
+        let milliseconds = seconds * 1000
+        guard milliseconds >= 0, milliseconds < 9.2e18 else { return nil }
+        return .milliseconds(Int64(milliseconds))
     }
 }

@@ -92,7 +92,12 @@ public struct Record: Sendable, Codable, Equatable {
 
 extension CodingUserInfoKey {
     /// Set to `true` in an encoder's `userInfo` to write each record's raw body (base64) into its JSON.
-    public static let includeBody = CodingUserInfoKey(rawValue: "winnow.includeBody")!
+    public static let includeBody: CodingUserInfoKey = {
+        guard let key = CodingUserInfoKey(rawValue: "winnow.includeBody") else {
+            preconditionFailure("CodingUserInfoKey rejected the constant raw value \"winnow.includeBody\"")
+        }
+        return key
+    }()
 }
 
 /// Where a record came from: the file (or URL list, or archive) and the byte offset inside it.

@@ -36,7 +36,6 @@ public final class GzipFileReader {
     private var atEndOfFile = false
     private var memberStart: Int64 = 0
     private var memberIndex = 0
-    private var lastChunkEndedMember = true
 
     /// Opens `path` for reading.
     public init(path: String, readSize: Int = 64 * 1024) throws {

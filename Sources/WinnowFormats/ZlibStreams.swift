@@ -4,6 +4,27 @@ import CZlib
 /// The size of the scratch buffer zlib writes into before bytes are copied out.
 let zlibChunkSize = 64 * 1024
 
+/// Allocates a zeroed `z_stream` on the heap (zlib needs it never to move) and starts it with `start`, a
+/// zlib `…Init2` call named `call` in the error; frees it again and throws when zlib refuses.
+private func makeZlibStream(
+    _ call: String, start: (UnsafeMutablePointer<z_stream>) -> Int32
+) throws -> UnsafeMutablePointer<z_stream> {
+    let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    stream.initialize(to: z_stream())
+    let status = start(stream)
+    guard status == Z_OK else {
+        freeZlibStream(stream)
+        throw StageError(.internal, "zlib \(call) failed with status \(status)")
+    }
+    return stream
+}
+
+/// Frees a stream made by `makeZlibStream` (after `deflateEnd` or `inflateEnd`, when it was started).
+private func freeZlibStream(_ stream: UnsafeMutablePointer<z_stream>) {
+    stream.deinitialize(count: 1)
+    stream.deallocate()
+}
+
 /// A deflate stream producing gzip members, owning a heap-allocated `z_stream`.
 ///
 /// zlib keeps a pointer back to the `z_stream` inside its internal state, so the stream must never move: it is
@@ -13,22 +34,14 @@ final class Deflater {
     private var scratch: [UInt8]
 
     init(level: Int) throws {
-        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        scratch = [UInt8](repeating: 0, count: zlibChunkSize)
         let clamped = Int32(min(9, max(0, level)))
-        let status = winnow_deflate_init_gzip(stream, clamped)
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw StageError(.internal, "zlib deflateInit2 failed with status \(status)")
-        }
+        stream = try makeZlibStream("deflateInit2") { winnow_deflate_init_gzip($0, clamped) }
+        scratch = [UInt8](repeating: 0, count: zlibChunkSize)
     }
 
     deinit {
         deflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
+        freeZlibStream(stream)
     }
 
     /// Compresses `bytes` as one complete gzip member appended to `output`, then resets for the next member.
@@ -75,21 +88,13 @@ final class Inflater {
     private(set) var inMember = false
 
     init() throws {
-        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
+        stream = try makeZlibStream("inflateInit2") { winnow_inflate_init_auto($0) }
         scratch = [UInt8](repeating: 0, count: zlibChunkSize)
-        let status = winnow_inflate_init_auto(stream)
-        guard status == Z_OK else {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw StageError(.internal, "zlib inflateInit2 failed with status \(status)")
-        }
     }
 
     deinit {
         inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
+        freeZlibStream(stream)
     }
 
     /// Inflates from `input` until the current member ends or the input runs out, handing decompressed chunks

@@ -49,6 +49,11 @@ public final class HTMLDocument {
         _ = libxml2Initialized
         winnow_xml_silence_errors()
         let decoded = bytes.withUnsafeBufferPointer { InputDecoder.decode($0, transportCharset: transportCharset) }
+        let decodedCount = decoded.converted?.count ?? bytes.count - decoded.skippedPrefix
+        guard decodedCount <= Int(Int32.max) else {
+            throw StageError(.tooLarge, "the HTML body is \(formatBytes(decodedCount)) as UTF-8, over the 2 GB "
+                + "libxml2 reads at once; lower maxBytes to fail such bodies before they are decoded")
+        }
         let parsed: xmlDocPtr? = {
             func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> xmlDocPtr? {
                 guard let base = buffer.baseAddress, !buffer.isEmpty else { return htmlNewDocNoDtD(nil, nil) }

@@ -21,7 +21,9 @@ struct Extractor {
             var problems: [String] = []
             for (key, value) in values {
                 guard let spec = specs.first(where: { $0.name == key }) else {
-                    let hint = NameSuggestion.closest(to: key, among: specs.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+                    let names = specs.map(\.name)
+                    let hint = NameSuggestion.hint(for: key, among: names)
+                        ?? " (options: \(names.joined(separator: ", ")); see winnow stages \(name))"
                     problems.append("--\(name) \(key): unknown option\(hint)")
                     continue
                 }

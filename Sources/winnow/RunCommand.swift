@@ -10,9 +10,10 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a pipeline (default: ./pipeline.json).",
         discussion: """
-            Exit status: 0 clean; 1 some records failed, within maxFailures; 2 configuration error; 3 failures \
-            above maxFailures (the run stopped early); 130 interrupted by SIGINT/SIGTERM (in-flight records \
-            finished and every output closed). A second signal exits at once.
+            Exit status: 0 clean; 1 some records failed, within maxFailures; 2 configuration error, or the run \
+            could not start (a stage failed to prepare, the input or the reports directory could not be opened; \
+            nothing ran); 3 failures above maxFailures (the run stopped early); 130 interrupted by SIGINT/SIGTERM \
+            (in-flight records finished and every output closed). A second signal exits at once.
             """
     )
 
@@ -60,8 +61,9 @@ struct RunCommand: AsyncParsableCommand {
         do {
             report = try await runner.run()
         } catch {
+            // `run()` throws only before the first record is read: nothing ran, as with a bad configuration.
             FileHandle.standardError.write(Data("winnow: \(error)\n".utf8))
-            throw ExitCode.failure
+            throw ExitCode(RunReport.exitConfigurationError)
         }
         if !quiet {
             FileHandle.standardError.write(Data((report.formattedTable() + "\n").utf8))

@@ -24,7 +24,7 @@ struct StagesCommand: ParsableCommand {
         if !unknown.isEmpty {
             let all = registry.stageNames + registry.sourceNames
             let hints = unknown.map { name in
-                "unknown stage '\(name)'" + (NameSuggestion.closest(to: name, among: all).map { " (did you mean '\($0)'?)" } ?? "")
+                "unknown stage or input \"\(name)\"" + (NameSuggestion.hint(for: name, among: all) ?? "")
             }
             throw ValidationError(hints.joined(separator: "\n"))
         }
@@ -51,7 +51,7 @@ struct StagesCommand: ParsableCommand {
         switch value {
         case .null: "null"
         case .bool(let bool): String(bool)
-        case .number(let number): number.rounded() == number ? String(Int(number)) : String(number)
+        case .number(let number): number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
         case .string(let string): "\"\(string)\""
         case .array(let items): "[" + items.map(render).joined(separator: ", ") + "]"
         case .object(let object): "{" + object.keys.sorted().map { "\"\($0)\": \(render(object[$0] ?? .null))" }.joined(separator: ", ") + "}"

@@ -18,15 +18,11 @@ struct CommandLineTests {
         let result = try WinnowBinary.run(["run", "--quiet"], in: directory)
         #expect(result.status == 0, "stderr: \(result.standardError)")
 
-        let report = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: directory.appendingPathComponent("out/report.json"))) as? [String: Any]
-        let read = report?["read"] as? Int ?? -1
-        let written = report?["written"] as? Int ?? -1
-        let dropped = report?["dropped"] as? Int ?? -1
-        let failed = report?["failed"] as? Int ?? -1
+        let counts = try ReportCounts(contentsOf: directory.appendingPathComponent("out/report.json"))
+        let (read, written) = (counts.read, counts.written)
         let samples = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("Samples").path)
         #expect(read == samples.count)
-        #expect(read == written + dropped + failed)
+        #expect(read == written + counts.dropped + counts.failed)
 
         let compressed = try Data(contentsOf: directory.appendingPathComponent("out/records.jsonl.gz"))
         let lines = String(decoding: try Gzip.decompress([UInt8](compressed)), as: UTF8.self)
@@ -65,6 +61,22 @@ struct CommandLineTests {
         #expect(messages.contains("stages[2].with.linkz"))
         #expect(messages.contains("stages[3].with.level"))
         #expect(messages.contains("bad.json:5:"))
+    }
+
+    @Test("winnow run exits with status 2 when the run cannot start, naming what failed")
+    func runThatCannotStartExitsWithTwo() throws {
+        let directory = try WinnowBinary.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "<p>One page.</p>".write(to: directory.appendingPathComponent("page.html"), atomically: true, encoding: .utf8)
+        // The reports directory would have to be created inside a regular file.
+        let pipeline = """
+            {"input": {"files": {"paths": ["page.html"]}}, "stages": [{"use": "enrich"}],
+             "reports": "page.html/reports"}
+            """
+        try pipeline.write(to: directory.appendingPathComponent("pipeline.json"), atomically: true, encoding: .utf8)
+        let result = try WinnowBinary.run(["run", "--quiet"], in: directory)
+        #expect(result.status == 2, "stderr: \(result.standardError)")
+        #expect(result.standardError.contains("cannot create the reports directory"))
     }
 
     @Test("winnow validate accepts the default pipeline")
@@ -137,15 +149,11 @@ struct CommandLineTests {
         process.waitUntilExit()
         #expect(process.terminationStatus == 130, "stderr: \(collected.error())")
 
-        let report = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: directory.appendingPathComponent("out/report.json"))) as? [String: Any]
-        let read = report?["read"] as? Int ?? -1
-        let written = report?["written"] as? Int ?? -1
-        let dropped = report?["dropped"] as? Int ?? -1
-        let failed = report?["failed"] as? Int ?? -1
-        #expect(read > 0 && read < count)
-        #expect(read == written + dropped + failed)
-        #expect(report?["interrupted"] as? Bool == true)
+        let counts = try ReportCounts(contentsOf: directory.appendingPathComponent("out/report.json"))
+        let written = counts.written
+        #expect(counts.read > 0 && counts.read < count)
+        #expect(counts.read == written + counts.dropped + counts.failed)
+        #expect(counts.interrupted == true)
 
         let compressed = try Data(contentsOf: directory.appendingPathComponent("out/records.jsonl.gz"))
         let lines = String(decoding: try Gzip.decompress([UInt8](compressed)), as: UTF8.self).split(separator: "\n")

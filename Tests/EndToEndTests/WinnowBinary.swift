@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the built `winnow` executable and captures its exit status and output.
 struct WinnowBinary {
@@ -69,7 +70,31 @@ struct WinnowBinary {
     }
 }
 
-/// A mutable holder for data read on another thread (read only after the group is waited on).
-final class DataBox: @unchecked Sendable {
-    var data = Data()
+/// The totals of a run, read from its `report.json`; -1 for a figure that is missing.
+struct ReportCounts {
+    var read: Int
+    var written: Int
+    var dropped: Int
+    var failed: Int
+    var interrupted: Bool?
+
+    /// Reads `report.json` at `url`.
+    init(contentsOf url: URL) throws {
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
+        read = report?["read"] as? Int ?? -1
+        written = report?["written"] as? Int ?? -1
+        dropped = report?["dropped"] as? Int ?? -1
+        failed = report?["failed"] as? Int ?? -1
+        interrupted = report?["interrupted"] as? Bool
+    }
+}
+
+/// Data read on another thread, handed over behind a lock.
+final class DataBox: Sendable {
+    private let storage = Mutex(Data())
+
+    var data: Data {
+        get { storage.withLock { $0 } }
+        set { storage.withLock { $0 = newValue } }
+    }
 }

@@ -242,8 +242,9 @@ struct FetchStageTests {
         let error = await #expect(throws: StageError.self) { try await fetch(Record(id: "s", url: server.url("/slow")), with: stage) }
         #expect(error?.code == .timeout)
         let elapsed = ContinuousClock.now - started
-        // The answer would come after 8 s; allow for a loaded machine but not for waiting on the answer.
-        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(6))
+        // The answer comes after 8 s, so a timeout error proves the request did not wait for it; no upper
+        // bound on the elapsed time, which a loaded machine can stretch.
+        #expect(elapsed >= .milliseconds(900))
     }
 
     @Test("never has more than perHostConcurrency requests in flight to one host, and does use them")

@@ -12,7 +12,7 @@ struct OptionKindTests {
     }
 
     @Test("malformed byte sizes are rejected with the path", arguments: [
-        JSONValue.string("big"), "-5MB", "MB", .number(-1), .bool(true), "",
+        JSONValue.string("big"), "-5MB", "MB", .number(-1), .bool(true), "", "infGB", "nan", "1e30", .number(1e300),
     ])
     func rejectsByteSizes(value: JSONValue) {
         #expect(ByteSize.parse(value) == nil)
@@ -31,7 +31,7 @@ struct OptionKindTests {
 
     @Test("malformed durations are rejected")
     func rejectsDurations() {
-        for value: JSONValue in ["soon", "-1s", "5 parsecs", .array([])] {
+        for value: JSONValue in ["soon", "-1s", "5 parsecs", .array([]), "infs", "nanms", "1e300h", .number(1e300)] {
             #expect(DurationValue.parse(value) == nil, "\(value)")
             #expect(OptionKind.duration.problems(with: value, at: "t").count == 1)
         }
@@ -55,6 +55,12 @@ struct OptionKindTests {
         #expect(kind.problems(with: 2.5, at: "l").first?.message == "expected an integer from 1 to 9, found a number 2.5")
         #expect(kind.problems(with: "high", at: "l").first?.message == "expected an integer from 1 to 9, found a string \"high\"")
         #expect(OptionKind.integer(1...Int.max).description == "an integer ≥ 1")
+    }
+
+    @Test("a huge whole number given for another type is quoted in the message without overflowing")
+    func quotesHugeNumbers() {
+        let problems = OptionKind.string.problems(with: .number(1e300), at: "s")
+        #expect(problems.first?.message == "expected a string, found a number 1e+300")
     }
 
     @Test("lists check every element at its own path, and a single value counts as a list of one")

@@ -60,6 +60,17 @@ struct FilesSourceTests {
         #expect(files.map { String($0.path.dropFirst(base.count)) } == ["site/b.html", "site/a.htm", "site/deep/c.html.gz"])
     }
 
+    @Test("wildcards in the base directory's own name are taken literally")
+    func literalBaseDirectory() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("<p>one</p>", to: "project [draft]/pages/one.html")
+        try directory.write("<p>two</p>", to: "project [draft]/pages/two.html")
+        let base = directory.url.appendingPathComponent("project [draft]")
+        let files = FilesSource(patterns: ["pages/*.html", "pages/two.html"], baseDirectory: base).matchingFiles()
+        #expect(files.map(\.lastPathComponent) == ["one.html", "two.html"])
+    }
+
     @Test("a file over maxBytes and a corrupt gzip file are read failures, and reading goes on")
     func reportsReadFailures() async throws {
         let directory = try TemporaryDirectory()
@@ -112,6 +123,42 @@ struct URLListSourceTests {
         #expect(failures.first?.error.code == .invalidInput)
     }
 
+    @Test("a large URL file is read line by line: offsets, an overlong line and a last line without newline")
+    func readsLargeFileInChunks() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var text = ""
+        for index in 0..<5_000 { text += "https://example.com/page/\(index)\n" }
+        let longLineOffset = text.utf8.count
+        text += "https://example.com/" + String(repeating: "x", count: 100_000) + "\n"
+        let longerLineOffset = text.utf8.count
+        text += "https://example.com/" + String(repeating: "y", count: 300_000) + "\n"
+        let lastLineOffset = text.utf8.count
+        text += "https://example.com/last"
+        try directory.write(text, to: "urls.txt")
+        let source = URLListSource(file: directory.url.appendingPathComponent("urls.txt"))
+        let reader = try await source.makeReader()
+        defer { reader.close() }
+        var records: [Record] = []
+        var failures: [ReadFailure] = []
+        while let item = try await reader.next() {
+            switch item {
+            case .record(let record): records.append(record)
+            case .failure(let failure): failures.append(failure)
+            }
+        }
+        #expect(records.count == 5_001)
+        #expect(records[4_999].id == "https://example.com/page/4999")
+        #expect(records[4_999].provenance?.offset == Int64(longLineOffset - "https://example.com/page/4999\n".utf8.count))
+        #expect(records.last?.id == "https://example.com/last")
+        #expect(records.last?.provenance?.offset == Int64(lastLineOffset))
+        #expect(failures.count == 2)
+        #expect(failures.first?.error.message.contains("line at byte \(longLineOffset) is longer than") == true)
+        #expect(failures.last?.error.message.contains("line at byte \(longerLineOffset) is longer than") == true)
+        #expect(reader.totalBytes == Int64(text.utf8.count))
+        #expect(reader.bytesRead == reader.totalBytes)
+    }
+
     @Test("a URL source needs a file or a list")
     func requiresInput() {
         #expect(throws: StageError.self) {
@@ -139,6 +186,27 @@ struct ProgressReporterTests {
         #expect(objects.last?.totalBytes == 6000)
         #expect(objects.last?.bytesRead == 6000)
         #expect(objects.map(\.done) == objects.map(\.done).sorted())
+    }
+
+    @Test("records that cannot be read count as done and failed in the progress figures")
+    func countsReadFailures() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let lines = LineCollector()
+        var items = numberedRecords(10).map(SourceItem.record)
+        items.insert(.failure(ReadFailure(recordID: "bad", source: "memory", error: StageError(.io, "unreadable"))), at: 4)
+        let runner = PipelineRunner(
+            source: InMemorySource(items: items), steps: [PipelineStep(name: "pass", index: 0, stage: DropEveryFifth())],
+            settings: RunSettings(concurrency: 2, reportsDirectory: directory.url),
+            progress: ProgressReporter(mode: .json, interval: .seconds(60)) { lines.append($0) })
+        let report = try await runner.run()
+        let final = try JSONDecoder().decode(
+            ProgressReporter.Snapshot.self, from: Data(try #require(lines.text.split(separator: "\n").last).utf8))
+        #expect(report.read == 11)
+        #expect(final.read == report.read)
+        #expect(final.done == report.read)
+        #expect(final.failed == report.failed)
+        #expect(final.failed == 1)
     }
 
     @Test("the terminal mode rewrites one line with records, rates, ETA and failures")

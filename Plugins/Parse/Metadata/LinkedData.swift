@@ -221,7 +221,8 @@ struct LinkedDataReader {
     /// Removes `<!--`, `-->`, `<![CDATA[`, `]]>`, `//` comment markers and a trailing `;` around the JSON.
     private static func stripWrappers(_ bytes: inout [UInt8]) {
         func trimSpaces() {
-            while let first = bytes.first, DateNormalizer.isSpace(first) { bytes.removeFirst() }
+            // One removal for the leading run: removing byte by byte from the front is quadratic.
+            bytes.removeFirst(bytes.firstIndex { !DateNormalizer.isSpace($0) } ?? bytes.count)
             while let last = bytes.last, DateNormalizer.isSpace(last) || last == UInt8(ascii: ";") { bytes.removeLast() }
         }
         trimSpaces()

@@ -412,7 +412,7 @@ struct ConfigurationValidator {
     }
 
     private mutating func reportUnknownKey(_ member: PositionedJSON.Member, path: String, known: [String], what: String) {
-        let hint = NameSuggestion.closest(to: member.key, among: known).map { " (did you mean \"\($0)\"?)" }
+        let hint = NameSuggestion.hint(for: member.key, among: known)
             ?? " (expected one of: \(known.joined(separator: ", ")))"
         report("unknown \(what) \"\(member.key)\"\(hint)", at: path, origin: member.keyOrigin)
     }
@@ -429,7 +429,7 @@ struct ConfigurationValidator {
         }
         let path = Self.join("input", member.key)
         guard let factory = registry.sources[member.key] else {
-            let hint = NameSuggestion.closest(to: member.key, among: known).map { " (did you mean \"\($0)\"?)" }
+            let hint = NameSuggestion.hint(for: member.key, among: known)
                 ?? " (known sources: \(known.joined(separator: ", ")))"
             report("unknown source \"\(member.key)\"\(hint)", at: path, origin: member.keyOrigin)
             return nil
@@ -478,7 +478,7 @@ struct ConfigurationValidator {
                 continue
             }
             guard let factory = registry.stages[use] else {
-                let hint = NameSuggestion.closest(to: use, among: registry.stageNames).map { " (did you mean \"\($0)\"?)" }
+                let hint = NameSuggestion.hint(for: use, among: registry.stageNames)
                     ?? " (known stages: \(registry.stageNames.joined(separator: ", ")))"
                 report("unknown stage \"\(use)\"\(hint)", at: "\(path).use", origin: useNode.origin)
                 continue
@@ -503,7 +503,7 @@ struct ConfigurationValidator {
                     let memberPath = Self.join(path, member.key)
                     guard let spec = specs.first(where: { $0.name == member.key }) else {
                         let names = specs.map(\.name)
-                        let hint = NameSuggestion.closest(to: member.key, among: names).map { " (did you mean \"\($0)\"?)" }
+                        let hint = NameSuggestion.hint(for: member.key, among: names)
                             ?? (names.isEmpty ? " (it takes no options)" : " (options: \(names.joined(separator: ", ")))")
                         report("unknown option \"\(member.key)\" for \(owner)\(hint)", at: memberPath, origin: member.keyOrigin)
                         continue

@@ -290,6 +290,7 @@ private final class RunState: Sendable {
     func inputFailed(_ failure: ReadFailure) {
         read.add(1, ordering: .relaxed)
         progress?.recordRead()
+        progress?.recordDone(failed: true)
         inputFailures.add(1, ordering: .relaxed)
         errorLog.append(.init(
             record: failure.recordID, source: failure.source, offset: nil, stage: "input", index: nil,

@@ -68,6 +68,8 @@ public final class ProgressReporter: Sendable {
     private let totalBytes = Atomic<Int64>(-1)
     private let started = Mutex<ContinuousClock.Instant?>(nil)
     private let ticker = Mutex<Task<Void, Never>?>(nil)
+    /// Set by `stop()`; also the lock every rendering holds.
+    private let stopped = Mutex(false)
 
     /// Creates a reporter; `write` receives each rendering (default: standard error).
     public init(mode: Mode, interval: Duration? = nil, write: (@Sendable (String) -> Void)? = nil) {
@@ -98,8 +100,13 @@ public final class ProgressReporter: Sendable {
         let task = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                guard !Task.isCancelled, let self else { return }
-                self.render(final: false)
+                guard let self else { return }
+                // Rendered under the lock `stop()` takes, so no interim line can follow the final one.
+                let running = self.stopped.withLock { stopped in
+                    if !stopped { self.render(final: false) }
+                    return !stopped
+                }
+                if !running { return }
             }
         }
         ticker.withLock { $0 = task }
@@ -111,8 +118,10 @@ public final class ProgressReporter: Sendable {
             task?.cancel()
             task = nil
         }
-        guard mode != .quiet else { return }
-        render(final: true)
+        stopped.withLock { stopped in
+            stopped = true
+            if mode != .quiet { render(final: true) }
+        }
     }
 
     /// The current figures.

@@ -70,8 +70,7 @@ public struct FilesSource: ConfigurableSource {
         var seen: Set<String> = []
         var files: [URL] = []
         for pattern in patterns {
-            let absolute = pattern.hasPrefix("/") ? pattern : baseDirectory.path + "/" + pattern
-            let matches = Self.expand(absolute)
+            let matches = Self.expand(pattern, relativeTo: baseDirectory.path)
             if matches.isEmpty { logger.warning("\"\(pattern)\" matches no file") }
             for path in matches.sorted() where seen.insert(path).inserted {
                 files.append(URL(fileURLWithPath: path))
@@ -80,17 +79,21 @@ public struct FilesSource: ConfigurableSource {
         return files
     }
 
-    /// Expands one absolute pattern: a directory (walked), a plain file, or a glob.
-    static func expand(_ pattern: String) -> [String] {
+    /// Expands one pattern, relative to `base` unless absolute: a directory (walked), a plain file, or a
+    /// glob. Only the pattern's own characters are wildcards; `base` is taken literally (it may contain `[`).
+    static func expand(_ pattern: String, relativeTo base: String) -> [String] {
         var isDirectory: ObjCBool = false
+        let isAbsolute = pattern.hasPrefix("/")
         let hasWildcard = pattern.contains { "*?[".contains($0) }
         if !hasWildcard {
-            guard FileManager.default.fileExists(atPath: pattern, isDirectory: &isDirectory) else { return [] }
-            return isDirectory.boolValue ? walk(pattern) : [standardized(pattern)]
+            let path = isAbsolute ? pattern : base + "/" + pattern
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
+            return isDirectory.boolValue ? walk(path) : [standardized(path)]
         }
         let components = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let root = isAbsolute || base == "/" ? "" : (base.hasSuffix("/") ? String(base.dropLast()) : base)
         var results: [String] = []
-        match(components[...], under: "", results: &results)
+        match(components[...], under: root, results: &results)
         return results.flatMap { path -> [String] in
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
