@@ -120,7 +120,8 @@ public struct Provenance: Sendable, Codable, Equatable {
 public struct FetchInfo: Sendable, Codable, Equatable {
     /// The HTTP status code of the final response.
     public var status: Int
-    /// The response headers in the order they were received (names keep their case).
+    /// The response headers (names keep their case), in the order the HTTP client reports them: the fetch stage's
+    /// client sorts them by name and joins repeated ones; archives keep the order they were received in.
     public var headers: [HTTPHeader]
     /// When the response was received, as ISO 8601.
     public var date: String?

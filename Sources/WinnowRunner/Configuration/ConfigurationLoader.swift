@@ -381,7 +381,7 @@ struct ConfigurationValidator {
 
         var concurrency = PipelineConfiguration.defaultConcurrency
         if let node = root["concurrency"] {
-            let problems = OptionKind.integer(1...Int.max).problems(with: node.value, at: "concurrency")
+            let problems = OptionKind.integer(1...PipelineConfiguration.maximumConcurrency).problems(with: node.value, at: "concurrency")
             problems.forEach { report($0.message, at: $0.path, origin: node.origin) }
             if problems.isEmpty, let number = node.value.numberValue { concurrency = Int(number) }
         }

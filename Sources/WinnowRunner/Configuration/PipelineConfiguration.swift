@@ -25,6 +25,8 @@ public struct PipelineConfiguration: Sendable {
 
     /// The number of cores, the default concurrency.
     public static var defaultConcurrency: Int { ProcessInfo.processInfo.activeProcessorCount }
+    /// The highest concurrency accepted: each record in flight holds its body and DOM in memory.
+    public static let maximumConcurrency = 1024
 
     public init(
         input: SourceConfiguration, stages: [StageConfiguration], concurrency: Int = defaultConcurrency,
