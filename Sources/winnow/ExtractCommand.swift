@@ -14,7 +14,8 @@ struct ExtractCommand: AsyncParsableCommand {
             content. With --format jsonl, one JSON object per input: source, url, title, text, markdown, metadata. \
             With --format predictions, one JSON object mapping each file's id (its name without .html/.gz) to \
             {"articleBody": text}, the format of extraction benchmarks. --stats prints pages/s, MB/s and peak \
-            memory for the clean and parse work alone to standard error.
+            memory for the clean and parse work alone to standard error. Exit status: 0 every input extracted, \
+            1 some inputs failed (each named on standard error), 2 invalid options.
             """
     )
 
@@ -53,11 +54,17 @@ struct ExtractCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let logger = Logger(label: "winnow.extract")
-        let extractor = try Extractor(
-            registry: CLIRegistry.standard,
-            cleanOptions: try Self.parseAssignments(cleanOptions, stage: "clean"),
-            parseOptions: try Self.parseAssignments(parseOptions, stage: "parse"),
-            logger: logger)
+        let extractor: Extractor
+        do {
+            extractor = try Extractor(
+                registry: CLIRegistry.standard,
+                cleanOptions: try Self.parseAssignments(cleanOptions, stage: "clean"),
+                parseOptions: try Self.parseAssignments(parseOptions, stage: "parse"),
+                logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data("winnow extract: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
 
         var predictions: [String: [String: String]] = [:]
         var failures = 0

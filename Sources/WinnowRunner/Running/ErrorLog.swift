@@ -17,6 +17,7 @@ final class ErrorLog: Sendable {
 
     let url: URL
     private let handle: Mutex<FileHandle?>
+    private let failure = Mutex<String?>(nil)
 
     /// Creates (or truncates) the log file.
     init(url: URL) throws {
@@ -41,9 +42,13 @@ final class ErrorLog: Sendable {
                 try handle?.write(contentsOf: data)
             } catch {
                 handle = nil
+                failure.withLock { $0 = $0 ?? "cannot write \(url.path): \(error.localizedDescription)" }
             }
         }
     }
+
+    /// Why entries stopped being written, when a write failed (the run then cannot claim a complete error log).
+    var writeFailure: String? { failure.withLock { $0 } }
 
     func close() {
         handle.withLock { handle in

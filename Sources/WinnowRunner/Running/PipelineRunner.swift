@@ -156,7 +156,8 @@ public struct PipelineRunner: Sendable {
         var report = state.report(
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             bytesRead: reader.bytesRead, interrupted: interrupted,
-            finishErrors: finishErrors + (readError.map { ["input: \($0)"] } ?? []),
+            finishErrors: finishErrors + (readError.map { ["input: \($0)"] } ?? [])
+                + (errorLog.writeFailure.map { ["errors.jsonl: \($0)"] } ?? []),
             errorsFile: errorsURL.path, reportFile: reportURL.path)
         assert(report.isBalanced, "read \(report.read) != written \(report.written) + dropped \(report.dropped) + failed \(report.failed)")
         if !report.isBalanced {
