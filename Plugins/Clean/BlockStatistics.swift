@@ -1,0 +1,195 @@
+import WinnowHTML
+
+/// Text figures of every element below a root, gathered in one iterative walk: text length, link text, commas,
+/// and counts of the elements readability-style rules look at.
+///
+/// Elements are numbered in document order (the root is 0); the descendants of element `i` are exactly the
+/// elements `i + 1 ..< statistics[i].subtreeEnd`, so subtrees and children are walked by index without lookups.
+/// The figures follow removals made through `remove(_:)`: a removed element's counts are taken off its
+/// ancestors, and sibling navigation skips it.
+struct BlockStatistics {
+    /// The figures of one element.
+    struct Entry {
+        /// The index of the parent (−1 for the root).
+        var parent: Int
+        /// One past the index of the last descendant.
+        var subtreeEnd: Int
+        /// The index of the previous element sibling (−1 for none), removed or not.
+        var previousSibling: Int
+        /// Whether the element was removed (its descendants are gone with it).
+        var removed = false
+        /// Whether the element is a link or inside one.
+        var insideLink: Bool
+        /// Characters of the element's own text nodes (not of its child elements).
+        var ownText = 0
+        /// Characters of all text below the element.
+        var text = 0
+        /// Characters of text inside links below the element (or of the element, if it is a link).
+        var linkText = 0
+        /// Commas in the text below the element (text inside links not counted).
+        var commas = 0
+        /// Commas in the element's own text nodes.
+        var ownCommas = 0
+        /// `<p>` elements below the element (itself included).
+        var paragraphs = 0
+        /// `<li>` elements below the element (itself included).
+        var listItems = 0
+        /// `<img>` elements below the element (itself included).
+        var images = 0
+        /// `<figure>` elements below the element (itself included).
+        var figures = 0
+        /// `h1`–`h6` elements below the element (itself included).
+        var headings = 0
+        /// `<blockquote>` elements below the element (itself included).
+        var quotes = 0
+
+        /// The share of the text that sits inside links (0 without text).
+        var linkDensity: Double { text == 0 ? 0 : Double(linkText) / Double(text) }
+    }
+
+    /// The elements in document order; index 0 is the root.
+    private(set) var elements: [HTMLNode] = []
+    private var entries: [Entry] = []
+    /// The `<script>` elements met on the way (their content is not walked).
+    private(set) var scripts: [HTMLNode] = []
+
+    static let headingTags: HTMLTagSet = ["h1", "h2", "h3", "h4", "h5", "h6"]
+    private static let countedTags: HTMLTagSet = [
+        "p", "li", "img", "figure", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
+    ]
+
+    init(root: HTMLNode) {
+        elements.reserveCapacity(1024)
+        entries.reserveCapacity(1024)
+        var lastChild: [Int] = [-1]
+        elements.append(root)
+        entries.append(Entry(parent: -1, subtreeEnd: 1, previousSibling: -1, insideLink: false))
+        var open = [0]
+        var node = root.firstChild
+        while let current = node {
+            let parent = open[open.count - 1]
+            if current.isElement {
+                let position = elements.count
+                var entry = Entry(parent: parent, subtreeEnd: position + 1, previousSibling: lastChild[parent],
+                                  insideLink: entries[parent].insideLink || current.hasTag("a"))
+                if Self.countedTags.contains(current) {
+                    if current.hasTag("p") { entry.paragraphs = 1 }
+                    else if current.hasTag("li") { entry.listItems = 1 }
+                    else if current.hasTag("img") { entry.images = 1 }
+                    else if current.hasTag("figure") { entry.figures = 1 }
+                    else if current.hasTag("blockquote") { entry.quotes = 1 }
+                    else { entry.headings = 1 }
+                }
+                lastChild[parent] = position
+                lastChild.append(-1)
+                elements.append(current)
+                entries.append(entry)
+                if HTMLNode.nonContentTags.contains(current) {
+                    if current.hasTag("script") { scripts.append(current) }
+                } else if let child = current.firstChild {
+                    open.append(position)
+                    node = child
+                    continue
+                }
+            } else if current.isText {
+                let length = current.textLength
+                if length > 0 {
+                    entries[parent].ownText += length
+                    if entries[parent].insideLink {
+                        entries[parent].linkText += length
+                    } else if length > 2, let content = current.content {
+                        var count = 0
+                        for byte in content.utf8 where byte == UInt8(ascii: ",") { count += 1 }
+                        entries[parent].ownCommas += count
+                    }
+                }
+            }
+            var climbing = current
+            node = nil
+            while true {
+                if let next = climbing.nextSibling {
+                    node = next
+                    break
+                }
+                guard let up = climbing.parent, up != root, open.count > 1 else { break }
+                let closed = open.removeLast()
+                entries[closed].subtreeEnd = elements.count
+                climbing = up
+            }
+        }
+        entries[0].subtreeEnd = elements.count
+        for position in stride(from: entries.count - 1, through: 0, by: -1) {
+            var entry = entries[position]
+            entry.text += entry.ownText
+            entry.commas += entry.ownCommas
+            entries[position] = entry
+            guard entry.parent >= 0 else { continue }
+            entries[entry.parent].text += entry.text
+            entries[entry.parent].linkText += entry.linkText
+            entries[entry.parent].commas += entry.commas
+            entries[entry.parent].paragraphs += entry.paragraphs
+            entries[entry.parent].listItems += entry.listItems
+            entries[entry.parent].images += entry.images
+            entries[entry.parent].figures += entry.figures
+            entries[entry.parent].headings += entry.headings
+            entries[entry.parent].quotes += entry.quotes
+        }
+    }
+
+    /// The figures of the element at `position`.
+    subscript(position: Int) -> Entry { entries[position] }
+
+    /// The number of elements numbered (removed ones included).
+    var count: Int { elements.count }
+
+    /// Records that the element was removed from the tree: its counts leave its ancestors.
+    mutating func remove(_ position: Int) {
+        guard !entries[position].removed else { return }
+        entries[position].removed = true
+        let entry = entries[position]
+        var ancestor = entry.parent
+        while ancestor >= 0 {
+            entries[ancestor].text -= entry.text
+            entries[ancestor].linkText -= entry.linkText
+            entries[ancestor].commas -= entry.commas
+            entries[ancestor].paragraphs -= entry.paragraphs
+            entries[ancestor].listItems -= entry.listItems
+            entries[ancestor].images -= entry.images
+            entries[ancestor].figures -= entry.figures
+            entries[ancestor].headings -= entry.headings
+            entries[ancestor].quotes -= entry.quotes
+            ancestor = entries[ancestor].parent
+        }
+    }
+
+    /// The indices of the element's child elements still in the tree, in order.
+    func children(of position: Int) -> [Int] {
+        var result: [Int] = []
+        var child = position + 1
+        let end = entries[position].subtreeEnd
+        while child < end {
+            if !entries[child].removed { result.append(child) }
+            child = entries[child].subtreeEnd
+        }
+        return result
+    }
+
+    /// The index of the element's next element sibling still in the tree, or −1.
+    func nextSibling(of position: Int) -> Int {
+        let parent = entries[position].parent
+        guard parent >= 0 else { return -1 }
+        var next = entries[position].subtreeEnd
+        while next < entries[parent].subtreeEnd {
+            if !entries[next].removed { return next }
+            next = entries[next].subtreeEnd
+        }
+        return -1
+    }
+
+    /// The index of the element's previous element sibling still in the tree, or −1.
+    func previousSibling(of position: Int) -> Int {
+        var previous = entries[position].previousSibling
+        while previous >= 0, entries[previous].removed { previous = entries[previous].previousSibling }
+        return previous
+    }
+}

@@ -1,0 +1,196 @@
+import WinnowCore
+import WinnowHTML
+
+/// What the clean pass found besides the cleaned tree: comment text to keep apart, and byline facts.
+struct CleanFindings {
+    /// The text of each removed comment section (when comments are `separate`).
+    var comments: [String] = []
+    /// Author names read from removed bylines.
+    var authors: [String] = []
+    /// The `datetime` of the first `<time>` in a removed byline or dateline.
+    var published: String?
+    /// How many bylines were read for names and dates (only the first few are).
+    var bylinesRead = 0
+}
+
+/// Removes what is never content (scripts, forms, hidden elements) and the boilerplate categories the
+/// configuration drops, in one walk over the body.
+struct BoilerplateRemover {
+    let configuration: CleanConfiguration
+    let protection: Protection
+
+    /// Elements that rules must not remove: matches of `keep` selectors (with their subtrees) and JSON-LD
+    /// scripts, plus every ancestor of those.
+    struct Protection {
+        var roots: Set<HTMLNode> = []
+        var ancestors: Set<HTMLNode> = []
+
+        init(roots: [HTMLNode]) {
+            for root in roots {
+                self.roots.insert(root)
+                for ancestor in root.ancestors { ancestors.insert(ancestor) }
+            }
+        }
+
+        /// Whether removing `node` would remove a protected element.
+        func protects(_ node: HTMLNode) -> Bool {
+            if ancestors.contains(node) || roots.contains(node) { return true }
+            if roots.isEmpty { return false }
+            return node.ancestors.contains { roots.contains($0) }
+        }
+    }
+
+    static let alwaysRemoved: HTMLTagSet = [
+        "script", "style", "noscript", "template", "iframe", "embed", "object", "applet", "svg", "canvas", "button",
+        "input", "select", "textarea", "option", "optgroup", "datalist", "link", "meta", "param", "map", "area",
+        "frame", "frameset",
+    ]
+    static let mediaTags: HTMLTagSet = ["video", "audio"]
+    static let articleTags: HTMLTagSet = ["article", "main"]
+
+    /// Runs the walk over the elements `statistics` numbers, removing from the tree (and from the figures)
+    /// what is never content and the categories the configuration drops.
+    ///
+    /// Size guards keep the page's bulk: an element holding 40% or more of the body's text (and at least 600
+    /// characters) is not removed by a class/id pattern or a hidden marker, and a form only goes when it holds
+    /// less than 30% of the text.
+    func run(statistics: inout BlockStatistics) -> CleanFindings {
+        var findings = CleanFindings()
+        let bodyLength = statistics[0].text
+        var position = 1
+        while position < statistics.count {
+            let node = statistics.elements[position]
+            switch visit(node, length: statistics[position].text, bodyLength: bodyLength, findings: &findings) {
+            case .remove:
+                node.remove()
+                statistics.remove(position)
+                position = statistics[position].subtreeEnd
+            case .skipChildren:
+                position = statistics[position].subtreeEnd
+            case .descend:
+                position += 1
+            }
+        }
+        return findings
+    }
+
+    /// What the walk does with an element.
+    enum Verdict {
+        case remove, skipChildren, descend
+    }
+
+    /// Decides about one element of the walk; `length` is its text length.
+    private func visit(_ node: HTMLNode, length: Int, bodyLength: Int, findings: inout CleanFindings) -> Verdict {
+        let isLarge = length >= 600 && length * 5 >= bodyLength * 2
+        if Self.alwaysRemoved.contains(node) {
+            if node.hasTag("script"), isJSONLD(node) { return .skipChildren }
+            return protection.protects(node) ? .descend : .remove
+        }
+        if node.hasTag("form") {
+            guard !protection.protects(node) else { return .descend }
+            return length < 200 || length * 10 < bodyLength * 3 ? .remove : .descend
+        }
+        if isHidden(node) {
+            return !protection.protects(node) && !isLarge ? .remove : .descend
+        }
+        let tokens = BoilerplatePatterns.analyse(node.classAndID)
+        if tokens.marksHidden {
+            return !protection.protects(node) && length < 200 ? .remove : .descend
+        }
+        guard let category = category(of: node, tokens: tokens), configuration.removes(category),
+            !protection.protects(node)
+        else { return .descend }
+        if category == .bylines {
+            guard length < 300 else { return .descend }
+            if configuration.mode(.bylines) == .metadata { BylineReader.read(node, into: &findings) }
+        } else if !Self.mediaTags.contains(node), isLarge {
+            return .descend
+        }
+        if category == .comments, configuration.mode(.comments) == .separate {
+            let text = CommentText.text(of: node)
+            if !text.isEmpty { findings.comments.append(text) }
+        }
+        return .remove
+    }
+
+    /// The category an element belongs to, by tag, ARIA role, itemprop/itemtype and class/id tokens.
+    func category(of node: HTMLNode, tokens: BoilerplatePatterns.Analysis) -> BoilerplateCategory? {
+        if Self.mediaTags.contains(node) { return .video }
+        if node.hasTag("dialog") { return .consent }
+        if let role = node.attribute("role")?.lowercased() {
+            switch role {
+            case "navigation", "menu", "menubar", "contentinfo", "complementary", "search": return .navigation
+            case "banner": return insideArticle(node) ? nil : .navigation
+            case "dialog", "alertdialog": return .consent
+            default: break
+            }
+        }
+        if let itemprop = node.attribute("itemprop")?.lowercased() {
+            if itemprop == "author" || itemprop == "creator" { return .bylines }
+            if itemprop == "comment" || itemprop == "comments" { return .comments }
+            if itemprop == "breadcrumb" { return .breadcrumbs }
+        }
+        if let itemtype = node.attribute("itemtype") {
+            if itemtype.hasSuffix("BreadcrumbList") { return .breadcrumbs }
+            if itemtype.hasSuffix("/Comment") || itemtype.hasSuffix("UserComments") { return .comments }
+        }
+        if node.hasTag("nav") || node.hasTag("menu") { return .navigation }
+        if node.hasTag("aside") || node.hasTag("footer") {
+            return tokens.category ?? .navigation
+        }
+        if node.hasTag("header") {
+            if let category = tokens.category, category != .navigation { return category }
+            return insideArticle(node) || containsHeadline(node) ? nil : .navigation
+        }
+        if node.hasTag("body") || node.hasTag("html") || node.hasTag("main") || node.hasTag("article") { return nil }
+        if let category = tokens.category { return category }
+        if tokens.namesHeader, !insideArticle(node), !containsHeadline(node) { return .navigation }
+        return nil
+    }
+
+    /// Whether an `<article>`, `<main>` or `itemprop="articleBody"` element is among the nearest 64 ancestors
+    /// (bounded, so that pathological nesting stays linear).
+    private func insideArticle(_ node: HTMLNode) -> Bool {
+        for ancestor in node.ancestors.prefix(64)
+        where Self.articleTags.contains(ancestor) || ancestor.attribute("itemprop") == "articleBody" {
+            return true
+        }
+        return false
+    }
+
+    /// Whether an `<h1>` is among the first 500 elements below `node` (bounded like `insideArticle`).
+    private func containsHeadline(_ node: HTMLNode) -> Bool {
+        node.descendantElements.prefix(500).contains { $0.hasTag("h1") }
+    }
+
+    private func isJSONLD(_ node: HTMLNode) -> Bool {
+        node.attribute("type")?.lowercased().contains("ld+json") ?? false
+    }
+
+    private func isHidden(_ node: HTMLNode) -> Bool {
+        if node.hasAttribute("hidden") { return true }
+        if let ariaHidden = node.attribute("aria-hidden"), ariaHidden.lowercased() == "true" { return true }
+        guard let style = node.attribute("style") else { return false }
+        return Self.styleHides(style)
+    }
+
+    /// Whether an inline style sets `display: none` or `visibility: hidden` (spacing and case ignored).
+    static func styleHides(_ style: String) -> Bool {
+        var compact: [UInt8] = []
+        compact.reserveCapacity(style.utf8.count)
+        for byte in style.utf8 where byte != 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
+            compact.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        return contains(compact, "display:none") || contains(compact, "visibility:hidden")
+    }
+
+    private static func contains(_ bytes: [UInt8], _ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard bytes.count >= count else { return false }
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: count)
+        for start in 0...(bytes.count - count) where bytes[start] == pattern[0] {
+            if (1..<count).allSatisfy({ bytes[start + $0] == pattern[$0] }) { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,367 @@
+import WinnowHTML
+
+/// Finds the main content of a cleaned body and removes everything else.
+///
+/// Two signals work together. Candidate containers are scored readability-style: every paragraph-like block
+/// adds points (one, plus its commas, plus one per 100 characters up to three) to its parent, half to its
+/// grandparent and less further up; class/id words add or subtract, and the total shrinks with link density.
+/// The best container is then widened to siblings that clearly belong. Blocks are classified jusText-style
+/// (length, link density, stop-word density): inside the selection, blocks that are boilerplate with high
+/// confidence (link lists, orphaned headings) are pruned; next to it, good prose blocks are recovered.
+struct MainContentSelector {
+    let body: HTMLNode
+    /// The figures of the body's elements, kept up to date with the removals made so far.
+    var statistics: BlockStatistics
+    let protection: BoilerplateRemover.Protection
+    /// Supplies the stop-word counter for the page's language (computed only when a block needs it).
+    let stopwords: () -> StopwordCounter
+
+    static let paragraphTags: HTMLTagSet = ["p", "pre", "td", "blockquote"]
+    static let textContainerTags: HTMLTagSet = ["div", "section", "article", "main", "font", "center", "dd", "span"]
+    static let prunableTags: HTMLTagSet = [
+        "div", "section", "ul", "ol", "table", "form", "aside", "header", "footer", "dl", "figure", "nav",
+    ]
+    static let listTags: HTMLTagSet = ["ul", "ol", "dl"]
+    /// Elements that may hold a boilerplate label such as "Advertisement" or "Read more".
+    static let labelTags: HTMLTagSet = [
+        "p", "div", "span", "h2", "h3", "h4", "h5", "h6", "strong", "b", "center", "section", "aside", "small", "li",
+    ]
+
+    /// Selects the main content and removes the rest of the body.
+    mutating func run() {
+        guard statistics.count > 1, statistics[0].text > 0 else { return }
+        var scores = candidateScores(statistics)
+        guard let top = topCandidate(statistics, scores: &scores) else { return }
+        var selected = siblings(of: top, statistics: statistics, scores: scores)
+        var counter: StopwordCounter?
+        selected = recoverNeighbours(of: selected, statistics: statistics) { text in
+            if counter == nil { counter = stopwords() }
+            return counter?.density(of: text)
+        }
+        prune(selected, scores: scores)
+        let nodes = selected.map { statistics.elements[$0] }
+        removeTrailingBoilerplate(nodes)
+        keepOnly(nodes)
+    }
+
+    // MARK: Scoring
+
+    private func candidateScores(_ statistics: BlockStatistics) -> [Int: Double] {
+        var scores: [Int: Double] = [:]
+        var position = 0
+        while position + 1 < statistics.count {
+            position += 1
+            if statistics[position].removed {
+                position = statistics[position].subtreeEnd - 1
+                continue
+            }
+            let length = statistics[position].text
+            guard length >= 25 else { continue }
+            let node = statistics.elements[position]
+            var start = statistics[position].parent
+            let score: Double
+            if Self.paragraphTags.contains(node) || (node.hasTag("li") && length >= 100) {
+                score = 1 + Double(statistics[position].commas) + Double(min(length / 100, 3))
+            } else if statistics[position].ownText >= 25, Self.textContainerTags.contains(node) {
+                // Loose text in a container reads as a paragraph of its own inside it.
+                let own = statistics[position].ownText
+                score = 1 + Double(statistics[position].ownCommas) + Double(min(own / 100, 3))
+                start = position
+            } else {
+                continue
+            }
+            var ancestor = start
+            var level = 0
+            while ancestor >= 0, level < 5 {
+                if scores[ancestor] == nil {
+                    scores[ancestor] = initialScore(statistics.elements[ancestor])
+                }
+                let divider: Double = level == 0 ? 1 : level == 1 ? 2 : Double(level * 3)
+                scores[ancestor, default: 0] += score / divider
+                ancestor = statistics[ancestor].parent
+                level += 1
+            }
+        }
+        for (position, score) in scores {
+            scores[position] = score * (1 - statistics[position].linkDensity)
+        }
+        return scores
+    }
+
+    private func initialScore(_ node: HTMLNode) -> Double {
+        var score: Double
+        if Self.baseFive.contains(node) {
+            score = 5
+        } else if Self.baseThree.contains(node) {
+            score = 3
+        } else if Self.baseMinusThree.contains(node) {
+            score = -3
+        } else if Self.baseMinusFive.contains(node) {
+            score = -5
+        } else {
+            score = 0
+        }
+        let tokens = BoilerplatePatterns.analyse(node.classAndID)
+        score += Double(tokens.weight)
+        if tokens.namesArticleBody || node.attribute("itemprop") == "articleBody" { score += 25 }
+        return score
+    }
+
+    private static let baseFive: HTMLTagSet = ["div", "article", "main"]
+    private static let baseThree: HTMLTagSet = ["pre", "td", "blockquote"]
+    private static let baseMinusThree: HTMLTagSet = ["address", "ol", "ul", "dl", "dd", "dt", "li", "form"]
+    private static let baseMinusFive: HTMLTagSet = ["h1", "h2", "h3", "h4", "h5", "h6", "th"]
+
+    private func topCandidate(_ statistics: BlockStatistics, scores: inout [Int: Double]) -> Int? {
+        var best: (position: Int, score: Double)?
+        for (position, score) in scores where position != 0 {
+            if let current = best, current.score > score || current.score == score && current.position < position { continue }
+            best = (position, score)
+        }
+        guard var top = best?.position else { return nil }
+        let topScore = best?.score ?? 0
+        // Several strong candidates under one ancestor: the ancestor holds the article.
+        let alternatives = scores.filter { $0.key != top && $0.key != 0 && $0.value >= topScore * 0.75 }.map(\.key)
+        if alternatives.count >= 3 {
+            var ancestor = statistics[top].parent
+            while ancestor > 0 {
+                let end = statistics[ancestor].subtreeEnd
+                if alternatives.filter({ $0 > ancestor && $0 < end }).count >= 3 {
+                    top = ancestor
+                    break
+                }
+                ancestor = statistics[ancestor].parent
+            }
+        }
+        if scores[top] == nil { scores[top] = initialScore(statistics.elements[top]) }
+        // Climb while the parent scores better.
+        var parent = statistics[top].parent
+        var lastScore = scores[top] ?? 0
+        let threshold = lastScore / 3
+        while parent > 0 {
+            guard let parentScore = scores[parent] else {
+                parent = statistics[parent].parent
+                continue
+            }
+            if parentScore < threshold { break }
+            if parentScore > lastScore {
+                top = parent
+                break
+            }
+            lastScore = parentScore
+            parent = statistics[parent].parent
+        }
+        // An only child stands for its parent.
+        while statistics[top].parent > 0, statistics.previousSibling(of: top) < 0, statistics.nextSibling(of: top) < 0 {
+            top = statistics[top].parent
+        }
+        return top
+    }
+
+    /// The top candidate plus the siblings that belong with it, in document order.
+    private func siblings(of top: Int, statistics: BlockStatistics, scores: [Int: Double]) -> [Int] {
+        let parent = statistics[top].parent
+        guard parent >= 0 else { return [top] }
+        let topScore = scores[top] ?? 0
+        let threshold = max(10, topScore * 0.2)
+        let topClass = statistics.elements[top].attribute("class") ?? ""
+        var selected: [Int] = []
+        for position in statistics.children(of: parent) {
+            if position == top {
+                selected.append(position)
+                continue
+            }
+            let sibling = statistics.elements[position]
+            var bonus = 0.0
+            if !topClass.isEmpty, sibling.attribute("class") == topClass { bonus = topScore * 0.2 }
+            if let score = scores[position], score + bonus >= threshold, statistics[position].linkDensity < 0.25 {
+                selected.append(position)
+                continue
+            }
+            if protection.roots.contains(sibling) {
+                selected.append(position)
+                continue
+            }
+            guard sibling.hasTag("p") || (Self.textContainerTags.contains(sibling) && statistics[position].ownText > 0
+                && statistics[position].paragraphs == 0 && statistics[position].headings == 0)
+            else { continue }
+            let length = statistics[position].text
+            let density = statistics[position].linkDensity
+            if length > 80, density < 0.25 {
+                selected.append(position)
+            } else if length > 0, length <= 80, density == 0, endsSentence(sibling) {
+                selected.append(position)
+            }
+        }
+        return selected
+    }
+
+    private func endsSentence(_ node: HTMLNode) -> Bool {
+        let text = node.normalizedText
+        return text.contains(". ") || text.hasSuffix(".") || text.hasSuffix("!") || text.hasSuffix("?")
+            || text.hasSuffix("。")
+    }
+
+    // MARK: Neighbours
+
+    /// Adds paragraphs that jusText would call good with confidence (200 characters or more, under 10% links,
+    /// stop-word density 0.32 or more) and that sit right before or after the selection.
+    private func recoverNeighbours(
+        of selected: [Int], statistics: BlockStatistics, density: (String) -> Double?
+    ) -> [Int] {
+        guard let first = selected.first, let last = selected.last else { return selected }
+        func isGoodProse(_ position: Int) -> Bool {
+            guard statistics.elements[position].hasTag("p"), statistics[position].text >= 200, statistics[position].linkDensity < 0.1,
+                statistics[position].headings == 0
+            else { return false }
+            return (density(statistics.elements[position].normalizedText) ?? 0) >= 0.32
+        }
+        var before: [Int] = []
+        var position = statistics.previousSibling(of: first)
+        while position >= 0, isGoodProse(position) {
+            before.insert(position, at: 0)
+            position = statistics.previousSibling(of: position)
+        }
+        var after: [Int] = []
+        position = statistics.nextSibling(of: last)
+        while position >= 0, isGoodProse(position) {
+            after.append(position)
+            position = statistics.nextSibling(of: position)
+        }
+        return before + selected + after
+    }
+
+    // MARK: Pruning
+
+    /// Removes, inside the selection, containers that look like boilerplate (readability's conditional
+    /// cleaning) and link-dominated blocks.
+    private mutating func prune(_ selected: [Int], scores: [Int: Double]) {
+        for root in selected {
+            let rootLength = statistics[root].text
+            var position = root + 1
+            while position < statistics[root].subtreeEnd {
+                let node = statistics.elements[position]
+                if statistics[position].removed {
+                    position = statistics[position].subtreeEnd
+                } else if statistics[position].text * 2 < rootLength || statistics[position].linkDensity > 0.5,
+                    shouldPrune(node, position: position, statistics: statistics, scores: scores),
+                    !protection.protects(node)
+                {
+                    node.remove()
+                    statistics.remove(position)
+                    position = statistics[position].subtreeEnd
+                } else {
+                    position += 1
+                }
+            }
+        }
+    }
+
+    private func shouldPrune(_ node: HTMLNode, position: Int, statistics: BlockStatistics, scores: [Int: Double]) -> Bool {
+        let length = statistics[position].text
+        let density = statistics[position].linkDensity
+        if length > 0, length <= 40, Self.labelTags.contains(node), BoilerplateLabels.isLabel(node.normalizedText) {
+            return true
+        }
+        if node.hasTag("p") || node.hasTag("li") {
+            return length > 0 && density > 0.75 && length < 400
+        }
+        guard Self.prunableTags.contains(node) else { return false }
+        if length == 0 {
+            return statistics[position].images == 0 && !node.hasTag("figure")
+        }
+        let weight = Double(BoilerplatePatterns.analyse(node.classAndID).weight)
+        // A quotation (an embedded post is one) is content even in a container named like media.
+        if weight + (scores[position] ?? 0) < 0, statistics[position].quotes == 0 { return true }
+        if statistics[position].commas >= 10 { return false }
+        let paragraphs = statistics[position].paragraphs
+        let images = statistics[position].images
+        let items = statistics[position].listItems
+        let isList = Self.listTags.contains(node)
+        // An image block without prose (but not a gallery of captioned figures, which the parse stage handles).
+        if images > 1, Double(paragraphs) / Double(images) < 0.5, statistics[position].figures * 2 < images, length < 200 {
+            return true
+        }
+        if !isList, items > paragraphs + 3, density > 0.3 { return true }
+        // A grid of teaser cards: several pictures with a linked title and a line each, and no paragraphs.
+        if images >= 3, paragraphs == 0, statistics[position].figures * 2 < images, density > 0.1,
+            length < images * 200
+        {
+            return true
+        }
+        if weight < 25, density > 0.33 { return true }
+        if weight >= 25, density > 0.5 { return true }
+        if isList, density > 0.5 { return true }
+        return false
+    }
+
+    /// Removes headings left at the end of the selection with nothing after them.
+    /// Removes what trails the article: headings with nothing after them, short fragments that end no
+    /// sentence, and short closing notes that are boilerplate by their words (`Follow us on Twitter`,
+    /// `Reporting by …`, `Sign up for our newsletter`).
+    private func removeTrailingBoilerplate(_ selected: [HTMLNode]) {
+        guard let last = selected.last else { return }
+        var node: HTMLNode? = last
+        var notesRemoved = 0
+        while let current = node {
+            guard let child = lastMeaningfulChild(of: current) else { return }
+            if BlockStatistics.headingTags.contains(child) {
+                child.remove()
+                continue
+            }
+            if MainContentSelector.paragraphTags.contains(child) {
+                let text = child.normalizedText
+                if text.count < 30, !(text.last.map(Self.endsSentence) ?? false) {
+                    child.remove()
+                    continue
+                }
+                if notesRemoved < 3, text.count < 300, BoilerplateLabels.isClosingNote(text) {
+                    notesRemoved += 1
+                    child.remove()
+                    continue
+                }
+                return
+            }
+            node = child.isElement ? child : nil
+        }
+    }
+
+    private static func endsSentence(_ character: Character) -> Bool {
+        ".!?\"”)»。！？".contains(character)
+    }
+
+    private func lastMeaningfulChild(of node: HTMLNode) -> HTMLNode? {
+        var child = node.lastChild
+        while let current = child {
+            if current.isElement { return current }
+            if current.isText, current.textLength > 0 { return nil }
+            child = current.previousSibling
+        }
+        return nil
+    }
+
+    // MARK: Keeping
+
+    /// Removes every node of the body that is neither inside a selected element nor an ancestor of one.
+    private func keepOnly(_ selected: [HTMLNode]) {
+        var kept = Set(selected)
+        kept.formUnion(protection.roots)
+        var ancestors: Set<HTMLNode> = []
+        for node in kept {
+            for ancestor in node.ancestors {
+                if ancestor == body || !ancestors.insert(ancestor).inserted { break }
+            }
+        }
+        var pending = [body]
+        while let container = pending.popLast() {
+            for child in container.children {
+                if kept.contains(child) { continue }
+                if ancestors.contains(child) {
+                    pending.append(child)
+                } else {
+                    child.remove()
+                }
+            }
+        }
+    }
+}

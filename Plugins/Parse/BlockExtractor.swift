@@ -1,0 +1,488 @@
+import Foundation
+import WinnowCore
+import WinnowHTML
+
+/// What the parse stage renders, and how.
+struct ParseOptions: Sendable {
+    /// Emit figures (with captions) as blocks; when false, figures and their captions (also captions and
+    /// credits outside `<figure>`, recognised by class) are left out.
+    var figures: Bool
+    /// Write links as Markdown links and list them.
+    var links: Bool
+    /// Write images as Markdown images and list them.
+    var images: Bool
+    /// Render data tables as tables (GFM in Markdown); when false, cells read as paragraphs.
+    var tables: Bool
+}
+
+/// One extracted block with its plain and Markdown renderings.
+struct RenderedBlock {
+    var block: ContentBlock
+    var markdown: String
+}
+
+/// Turns a (cleaned) DOM into ordered blocks, plain text and Markdown in one iterative walk.
+struct BlockExtractor {
+    let options: ParseOptions
+    let baseURL: URL?
+
+    static let skippedTags: HTMLTagSet = [
+        "script", "style", "noscript", "template", "head", "title", "svg", "iframe", "object", "embed", "canvas",
+        "select", "option", "button", "input", "textarea", "video", "audio", "map", "math", "dialog",
+    ]
+    static let blockTags: HTMLTagSet = [
+        "p", "div", "section", "article", "main", "header", "footer", "aside", "nav", "address", "center", "form",
+        "fieldset", "details", "summary", "dl", "dt", "dd", "caption", "hgroup", "body", "html", "legend", "figcaption",
+        "tr", "td", "th", "thead", "tbody", "tfoot", "li", "ul", "ol", "blockquote", "figure", "pre", "table", "hr",
+        "h1", "h2", "h3", "h4", "h5", "h6", "menu", "noframes",
+    ]
+    /// Elements that may carry an image caption outside `<figure>`.
+    static let captionHolderTags: HTMLTagSet = ["div", "p", "span", "small", "em", "i"]
+    /// The block elements whose exact name `enter` needs.
+    static let structuralTags: HTMLTagSet = [
+        "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure", "figcaption", "table", "ul", "ol", "blockquote", "tr", "td",
+        "th", "caption",
+    ]
+    static let headingLevels: [String: Int] = ["h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6]
+
+    /// The result of one extraction.
+    struct Output {
+        var blocks: [RenderedBlock] = []
+        var links: [ExtractedContent.Link] = []
+        var images: [ExtractedContent.Image] = []
+    }
+
+    /// Extracts the blocks below `root`.
+    func extract(from root: HTMLNode) -> Output {
+        var walker = Walker(options: options, baseURL: baseURL)
+        var node: HTMLNode? = root.firstChild
+        while let current = node {
+            var descend = false
+            if current.isElement {
+                descend = walker.enter(current)
+            } else if current.isText, let content = current.content {
+                walker.text(content)
+            }
+            if descend {
+                if let child = current.firstChild {
+                    node = child
+                    continue
+                }
+                walker.leave(current)
+            }
+            var climbing = current
+            node = nil
+            while true {
+                if let next = climbing.nextSibling {
+                    node = next
+                    break
+                }
+                guard let parent = climbing.parent, parent != root else { break }
+                walker.leave(parent)
+                climbing = parent
+            }
+        }
+        walker.finish()
+        return walker.output
+    }
+}
+
+/// The state of one extraction walk.
+private struct Walker {
+    let options: ParseOptions
+    let baseURL: URL?
+    var output = BlockExtractor.Output()
+
+    var buffer = InlineBuffer()
+    /// Open `blockquote`s.
+    var quoteDepth = 0
+    /// Open lists: ordered?, the next number, the Markdown indentation of their items.
+    var lists: [(ordered: Bool, number: Int, indent: String)] = []
+    var listItems: [String] = []
+    var listMarkdown: [String] = []
+    var listOrdered = false
+    /// The element whose inline text is being captured as one unit (heading, pre, table cell, figure).
+    var capture: Capture?
+    var captureElement: HTMLNode?
+    var preText: [UInt8] = []
+    var tableRows: [[String]] = []
+    var tableRow: [String] = []
+    var tableElement: HTMLNode?
+    var tableCaption: (plain: String, markdown: String)?
+    var figureSource: String?
+    var figureAlt: String?
+    var openLinks: [(node: HTMLNode, url: String)] = []
+    /// Elements whose leave event must close Markdown syntax.
+    var linkNodes: Set<HTMLNode> = []
+
+    enum Capture {
+        case heading(Int)
+        case preformatted
+        case cell
+        case tableCaption
+        case figure
+    }
+
+    /// The deepest Markdown list indentation and quote nesting written; deeper levels are flattened to these.
+    static let maximumIndent = 24
+    static let maximumQuoteDepth = 8
+
+    init(options: ParseOptions, baseURL: URL?) {
+        self.options = options
+        self.baseURL = baseURL
+    }
+
+    // MARK: Events
+
+    mutating func enter(_ node: HTMLNode) -> Bool {
+        if BlockExtractor.skippedTags.contains(node) { return false }
+        if !options.figures, BlockExtractor.captionHolderTags.contains(node), Self.isCaption(node) { return false }
+        let isBlock = BlockExtractor.blockTags.contains(node)
+        // Only structural elements need their exact name (reading it allocates).
+        let tag = isBlock && BlockExtractor.structuralTags.contains(node) ? node.tagName : ""
+        let inline = isBlock ? "" : node.hasTag("br") ? "br" : node.hasTag("a") ? "a" : node.hasTag("img") ? "img" : ""
+        if case .preformatted = capture {
+            if inline == "br" { preText.append(0x0A) }
+            return true
+        }
+        switch inline {
+        case "br":
+            if capture != nil { buffer.space() } else { buffer.lineBreak() }
+            return false
+        case "a":
+            if options.links, let href = node.attribute("href"), let url = resolve(href), !href.hasPrefix("#"),
+                !href.lowercased().hasPrefix("javascript:"), node.textLength > 0
+            {
+                buffer.appendMarkdownSyntax("[")
+                linkNodes.insert(node)
+                openLinks.append((node, url))
+            }
+            return true
+        case "img":
+            handleImage(node)
+            return false
+        default:
+            break
+        }
+        if tableElement != nil {
+            switch tag {
+            case "tr":
+                tableRow = []
+                return true
+            case "td", "th":
+                capture = .cell
+                captureElement = node
+                return true
+            case "caption":
+                capture = .tableCaption
+                captureElement = node
+                return true
+            case "table":
+                return true
+            default:
+                if isBlock { buffer.space() }
+                return true
+            }
+        }
+        if capture != nil {
+            if isBlock { buffer.space() }
+            return true
+        }
+        guard isBlock else { return true }
+        if let level = BlockExtractor.headingLevels[tag] {
+            flush()
+            capture = .heading(level)
+            captureElement = node
+            return true
+        }
+        switch tag {
+        case "pre":
+            flush()
+            capture = .preformatted
+            captureElement = node
+            preText = []
+            return true
+        case "figure":
+            flush()
+            guard options.figures else { return false }
+            capture = .figure
+            captureElement = node
+            figureSource = nil
+            figureAlt = nil
+            return true
+        case "figcaption":
+            if !options.figures { return false }
+        case "table":
+            flush()
+            if options.tables, Self.isDataTable(node) {
+                tableElement = node
+                tableRows = []
+                tableCaption = nil
+                return true
+            }
+        case "ul", "ol":
+            flush()
+            let ordered = tag == "ol"
+            if lists.isEmpty {
+                closeList()
+                listOrdered = ordered
+            }
+            // Markdown indentation stops growing after a few levels, so pathological nesting stays linear.
+            let indent = lists.last.map { $0.indent.count >= Self.maximumIndent ? $0.indent : $0.indent + ($0.ordered ? "   " : "  ") } ?? ""
+            lists.append((ordered, 1, indent))
+            return true
+        case "blockquote":
+            flush()
+            quoteDepth += 1
+            return true
+        default:
+            break
+        }
+        flush()
+        return true
+    }
+
+    mutating func leave(_ node: HTMLNode) {
+        if linkNodes.contains(node) {
+            linkNodes.remove(node)
+            if let open = openLinks.popLast() {
+                buffer.appendMarkdownSyntax("](\(open.url))")
+                output.links.append(ExtractedContent.Link(url: open.url, text: node.normalizedText))
+            }
+            return
+        }
+        if let element = captureElement, element == node {
+            finishCapture()
+            return
+        }
+        if let table = tableElement {
+            if node == table {
+                emitTable()
+            } else if node.hasTag("tr") {
+                if !tableRow.isEmpty { tableRows.append(tableRow) }
+                tableRow = []
+            }
+            return
+        }
+        if capture != nil {
+            if BlockExtractor.blockTags.contains(node) { buffer.space() }
+            return
+        }
+        guard BlockExtractor.blockTags.contains(node) else { return }
+        flush()
+        if node.hasTag("ul") || node.hasTag("ol") {
+            lists.removeLast()
+            if lists.isEmpty { closeList() }
+        } else if node.hasTag("blockquote") {
+            quoteDepth = max(0, quoteDepth - 1)
+        }
+    }
+
+    mutating func text(_ content: String) {
+        if case .preformatted = capture {
+            preText.append(contentsOf: content.utf8)
+        } else {
+            buffer.append(text: content)
+        }
+    }
+
+    mutating func finish() {
+        capture = nil
+        flush()
+        closeList()
+    }
+
+    // MARK: Blocks
+
+    /// Ends the current paragraph (or list item, or quote paragraph).
+    private mutating func flush() {
+        guard capture == nil, tableElement == nil else { return }
+        let (plain, markdown) = buffer.take()
+        guard !plain.isEmpty || !markdown.isEmpty else { return }
+        if var list = lists.last {
+            let marker = list.ordered ? "\(list.number). " : "- "
+            list.number += 1
+            lists[lists.count - 1] = list
+            listItems.append(plain)
+            listMarkdown.append(list.indent + marker + Self.indentingLines(markdown, with: list.indent + "  "))
+            return
+        }
+        guard !plain.isEmpty else {
+            emit(ContentBlock(kind: .paragraph, text: plain), markdown: markdown)
+            return
+        }
+        if quoteDepth > 0 {
+            let prefix = String(repeating: "> ", count: min(quoteDepth, Self.maximumQuoteDepth))
+            emit(ContentBlock(kind: .quote, text: plain),
+                 markdown: prefix + Self.indentingLines(markdown, with: prefix))
+        } else {
+            emit(ContentBlock(kind: .paragraph, text: plain), markdown: Self.escapeLineStart(markdown))
+        }
+    }
+
+    private mutating func emit(_ block: ContentBlock, markdown: String) {
+        closeList()
+        output.blocks.append(RenderedBlock(block: block, markdown: markdown))
+    }
+
+    private mutating func closeList() {
+        guard !listItems.isEmpty else { return }
+        let block = ContentBlock(kind: .list, text: listItems.joined(separator: "\n"), items: listItems,
+                                 ordered: listOrdered)
+        let markdown = listMarkdown.joined(separator: "\n")
+        listItems = []
+        listMarkdown = []
+        output.blocks.append(RenderedBlock(block: block, markdown: markdown))
+    }
+
+    private mutating func finishCapture() {
+        guard let current = capture else { return }
+        capture = nil
+        captureElement = nil
+        switch current {
+        case .heading(let level):
+            let (plain, markdown) = buffer.take()
+            guard !plain.isEmpty else { return }
+            emit(ContentBlock(kind: .heading, text: plain, level: level),
+                 markdown: String(repeating: "#", count: level) + " "
+                    + (markdown.utf8.contains(0x0A) ? markdown.replacingOccurrences(of: "  \n", with: " ") : markdown))
+        case .preformatted:
+            var raw = String(decoding: preText, as: UTF8.self)
+            preText = []
+            while raw.hasSuffix("\n") || raw.hasSuffix(" ") { raw.removeLast() }
+            while raw.hasPrefix("\n") { raw.removeFirst() }
+            guard !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+            var fence = "```"
+            while raw.contains(fence) { fence += "`" }
+            emit(ContentBlock(kind: .code, text: raw), markdown: fence + "\n" + raw + "\n" + fence)
+        case .cell:
+            let (plain, _) = buffer.take()
+            tableRow.append(plain.utf8.contains(0x0A) ? plain.replacingOccurrences(of: "\n", with: " ") : plain)
+        case .tableCaption:
+            let (plain, markdown) = buffer.take()
+            if !plain.isEmpty { tableCaption = (plain, markdown) }
+        case .figure:
+            let (plain, markdown) = buffer.take()
+            guard !plain.isEmpty || figureSource != nil else { return }
+            var lines: [String] = []
+            if options.images, let source = figureSource {
+                lines.append("![\(Self.escapeBrackets(figureAlt ?? ""))](\(source))")
+            }
+            if !markdown.isEmpty { lines.append(Self.escapeLineStart(markdown)) }
+            if lines.isEmpty { return }
+            emit(ContentBlock(kind: .figure, text: plain, source: figureSource), markdown: lines.joined(separator: "\n"))
+        }
+    }
+
+    private mutating func emitTable() {
+        tableElement = nil
+        if let caption = tableCaption {
+            tableCaption = nil
+            emit(ContentBlock(kind: .paragraph, text: caption.plain), markdown: Self.escapeLineStart(caption.markdown))
+        }
+        let rows = tableRows.filter { $0.contains { !$0.isEmpty } }
+        tableRows = []
+        guard !rows.isEmpty else { return }
+        let width = rows.map(\.count).max() ?? 0
+        let padded = rows.map { $0 + Array(repeating: "", count: width - $0.count) }
+        let text = padded.map { $0.joined(separator: "\t") }.joined(separator: "\n")
+        func line(_ cells: [String]) -> String {
+            "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+        }
+        var markdownLines = [line(padded[0]), "|" + Array(repeating: " --- |", count: width).joined()]
+        markdownLines += padded.dropFirst().map(line)
+        emit(ContentBlock(kind: .table, text: text, rows: padded), markdown: markdownLines.joined(separator: "\n"))
+    }
+
+    private mutating func handleImage(_ node: HTMLNode) {
+        let inFigure: Bool
+        if case .figure = capture { inFigure = figureSource == nil } else { inFigure = false }
+        guard options.images || inFigure else { return }
+        let source = node.attribute("src") ?? node.attribute("data-src")
+        guard let source, let url = resolve(source), !source.hasPrefix("data:") else { return }
+        let alt = node.attribute("alt")
+        if inFigure {
+            figureSource = url
+            figureAlt = alt
+            if options.images { output.images.append(ExtractedContent.Image(url: url, alt: alt)) }
+            return
+        }
+        guard options.images else { return }
+        output.images.append(ExtractedContent.Image(url: url, alt: alt))
+        buffer.appendMarkdownSyntax("![\(Self.escapeBrackets(alt ?? ""))](\(url))")
+    }
+
+    private func resolve(_ reference: String) -> String? {
+        let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return nil }
+        guard let baseURL else { return trimmed }
+        return URL(string: trimmed, relativeTo: baseURL)?.absoluteString ?? trimmed
+    }
+
+    /// Whether an element outside `<figure>` is an image caption or credit by its class or id
+    /// (`wp-caption-text`, `image-credit`); such elements count as figure captions.
+    static func isCaption(_ node: HTMLNode) -> Bool {
+        var classAndID = node.classAndID
+        guard classAndID.utf8.count >= 6 else { return false }
+        return classAndID.withUTF8 { bytes in
+            contains(bytes, Array("caption".utf8)) || contains(bytes, Array("credit".utf8))
+        }
+    }
+
+    /// Whether `needle` occurs in `bytes`.
+    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard bytes.count >= needle.count, let first = needle.first else { return false }
+        for start in 0...(bytes.count - needle.count) where bytes[start] == first {
+            var matched = true
+            for offset in 1..<needle.count where bytes[start + offset] != needle[offset] {
+                matched = false
+                break
+            }
+            if matched { return true }
+        }
+        return false
+    }
+
+    /// Whether a table holds data (rows of short cells) rather than page layout.
+    static func isDataTable(_ table: HTMLNode) -> Bool {
+        for element in table.descendantElements {
+            if element.hasTag("table") || element.hasTag("p") || element.hasTag("ul") || element.hasTag("ol")
+                || element.hasTag("blockquote") || element.hasTag("pre") || element.hasTag("h1") || element.hasTag("h2")
+                || element.hasTag("h3")
+            {
+                return false
+            }
+        }
+        return table.textLength < 5000 || table.descendantElements.contains { $0.hasTag("th") }
+    }
+
+    /// `text` with `prefix` after each newline (checked first, so single-line text costs nothing).
+    static func indentingLines(_ text: String, with prefix: String) -> String {
+        guard text.utf8.contains(0x0A) else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n" + prefix)
+    }
+
+    static func escapeBrackets(_ text: String) -> String {
+        text.replacingOccurrences(of: "[", with: "\\[").replacingOccurrences(of: "]", with: "\\]")
+    }
+
+    /// Escapes what would make a paragraph's first characters read as other Markdown syntax.
+    static func escapeLineStart(_ markdown: String) -> String {
+        guard let first = markdown.first else { return markdown }
+        switch first {
+        case "#", ">", "-", "+", "=", "|", "~":
+            return "\\" + markdown
+        default:
+            break
+        }
+        var digits = markdown.prefix { $0.isASCII && $0.isNumber }
+        if !digits.isEmpty, digits.count <= 9 {
+            let rest = markdown.dropFirst(digits.count)
+            if rest.hasPrefix(". ") || rest.hasPrefix(") ") {
+                digits.append("\\")
+                return String(digits) + rest
+            }
+        }
+        return markdown
+    }
+}

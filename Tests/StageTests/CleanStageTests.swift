@@ -1,0 +1,173 @@
+import CleanStage
+import Foundation
+import Logging
+import Testing
+import WinnowCore
+import WinnowHTML
+
+/// The clean stage's categories, options and user rules, on real HTML.
+struct CleanStageTests {
+    private func run(_ name: String, fixture: Bool = true, clean: [String: JSONValue] = [:]) async throws -> ExtractionHarness.Outcome {
+        let bytes = fixture ? try ExtractionHarness.fixture(name) : try ExtractionHarness.sample(name)
+        return try await ExtractionHarness.run(Record(id: name, body: Body(bytes: bytes, contentType: "text/html")), clean: clean)
+    }
+
+    @Test("German comments (Kommentare) are dropped by default, with the share bar, banner and navigation")
+    func germanCommentsDropped() async throws {
+        let outcome = try await run("comments-de.html")
+        let text = outcome.text
+        #expect(ExtractionHarness.containsInOrder(text, [
+            "Die Werft in Friedrichshafen", "Das Schiff bietet Platz", "Erste Fahrt im Frühjahr", "Nach einer Erprobungsphase",
+        ]))
+        for absent in ["Kommentare", "Seefahrer71", "Endlich eine leise Fähre", "Auf Facebook teilen", "Cookies",
+                       "Startseite", "Impressum", "Von Lena Hofmeister"] {
+            #expect(!text.contains(absent), "unexpected: \(absent)")
+        }
+        #expect(outcome.record?.content?.comments == nil)
+        #expect(outcome.record?.metadata.authors == ["Lena Hofmeister"])
+    }
+
+    @Test("comments: keep leaves the comment section in the document")
+    func germanCommentsKept() async throws {
+        let outcome = try await run("comments-de.html", clean: ["comments": "keep", "mainContent": false])
+        #expect(outcome.text.contains("Endlich eine leise Fähre"))
+        #expect(outcome.text.contains("Die Werft in Friedrichshafen"))
+        #expect(!outcome.text.contains("Auf Facebook teilen"))
+    }
+
+    @Test("comments: separate moves Spanish comments (comentarios) into content.comments, one line per block")
+    func spanishCommentsSeparate() async throws {
+        let outcome = try await run("comments-es.html", clean: ["comments": "separate"])
+        #expect(outcome.text.contains("Los agricultores del Campo de Cartagena"))
+        #expect(!outcome.text.contains("Aquí en mi pueblo"))
+        let comments = try #require(outcome.record?.content?.comments)
+        #expect(comments.contains("Aquí en mi pueblo todavía no hemos empezado"))
+        #expect(comments.contains("Lo importante es que llueva en otoño"))
+        #expect(comments.split(separator: "\n").count >= 3)
+    }
+
+    @Test("English comments, share bar, cookie banner, sidebar and newsletter are removed; the byline becomes metadata")
+    func englishBoilerplate() async throws {
+        let outcome = try await run("harbour-tram-extension.html", fixture: false, clean: ["comments": "separate"])
+        let text = outcome.text
+        #expect(ExtractionHarness.containsInOrder(text, [
+            "The city council voted 31 to 9", "A cheaper route", "We listened to the people", "What happens next",
+            "Detailed design will be published", "who voted against.",
+        ]))
+        for absent in ["We use cookies", "Share on Facebook", "Most read", "Storm closes", "morning briefing",
+                       "Advertisement", "tramfan88", "All rights reserved", "transport reporter"] {
+            #expect(!text.contains(absent), "unexpected: \(absent)")
+        }
+        #expect(outcome.record?.content?.comments?.contains("Watch the budget double") == true)
+        #expect(outcome.record?.metadata.authors == ["Maya Lindqvist"])
+        #expect(outcome.record?.metadata.published == "2025-03-14T09:30:00Z")
+    }
+
+    @Test("mainContent false removes the categories only: teasers go as related, unless related is kept")
+    func categoriesOnly() async throws {
+        let dropped = try await run("several-articles.html", clean: ["mainContent": false])
+        #expect(dropped.text.contains("The central library will stay open"))
+        #expect(!dropped.text.contains("Old bridge to close"))
+        let kept = try await run("several-articles.html", clean: ["mainContent": false, "related": "keep"])
+        #expect(kept.text.contains("The central library will stay open"))
+        #expect(kept.text.contains("Old bridge to close"))
+        #expect(kept.text.contains("Latest news"))
+        #expect(!kept.text.contains("City Chronicle"))
+        #expect(!kept.text.contains("Schools"))
+    }
+
+    @Test("share: keep and navigation: keep leave those widgets in place")
+    func keepCategories() async throws {
+        let outcome = try await run("comments-de.html", clean: ["share": "keep", "navigation": "keep", "mainContent": false])
+        #expect(outcome.text.contains("Auf Facebook teilen"))
+        #expect(outcome.text.contains("Startseite"))
+        #expect(!outcome.text.contains("Wir verwenden Cookies"))
+    }
+
+    @Test("user drop rules remove matches, keep rules protect them from every removal")
+    func userRules() async throws {
+        let dropped = try await run("comments-de.html", clean: ["drop": ["h2", ".artikel-text p.zwei"]])
+        #expect(!dropped.text.contains("Erste Fahrt im Frühjahr"))
+        #expect(dropped.text.contains("Nach einer Erprobungsphase"))
+        let kept = try await run("comments-de.html", clean: ["keep": ["#kommentare"]])
+        #expect(kept.text.contains("Endlich eine leise Fähre"))
+        #expect(kept.text.contains("Die Werft in Friedrichshafen"))
+        #expect(!kept.text.contains("Auf Facebook teilen"))
+    }
+
+    @Test("a malformed selector fails at init, naming the option")
+    func malformedSelector() throws {
+        #expect {
+            _ = try ExtractionHarness.cleanStage(["keep": ["div:hover"]])
+        } throws: { error in
+            guard let error = error as? StageError else { return false }
+            return error.message.contains("'keep'") && error.message.contains("div:hover")
+        }
+        #expect(throws: StageError.self) { _ = try ExtractionHarness.cleanStage(["drop": ["[unclosed"]]) }
+    }
+
+    @Test("maxBytes is applied per record with a too-large error")
+    func maxBytesOption() async throws {
+        let html = "<html><body><p>" + String(repeating: "word ", count: 400) + "</p></body></html>"
+        await #expect(throws: StageError.self) {
+            _ = try await ExtractionHarness.run(html: html, clean: ["maxBytes": "1KB"])
+        }
+        let small = try await ExtractionHarness.run(html: html, clean: ["maxBytes": "1MB"])
+        #expect(small.text.hasPrefix("word word"))
+    }
+
+    @Test("hidden elements, scripts, styles, forms and ad slots never reach the text; JSON-LD stays for metadata")
+    func alwaysRemoved() async throws {
+        let html = """
+            <html><head><title>T</title></head><body>
+            <article><p>Visible paragraph with enough words in it to be the main content of this small page.</p>
+            <p hidden>Hidden by attribute</p><div aria-hidden="true">Hidden from readers</div>
+            <div style="display: none">Hidden by style</div><span class="sr-only">Screen reader only</span>
+            <script>var tracking = "script text";</script><style>.a { color: red }</style>
+            <form action="/s"><input name="q"><button>Search now</button></form>
+            <div class="ad-slot">Advertisement</div><div class="header-shadow-download">Keeps its short words</div>
+            <script type="application/ld+json">{"@type": "NewsArticle", "headline": "From JSON-LD"}</script>
+            </article></body></html>
+            """
+        let outcome = try await ExtractionHarness.run(html: html, clean: ["mainContent": false])
+        let text = outcome.text
+        #expect(text.contains("Visible paragraph"))
+        #expect(text.contains("Keeps its short words"))
+        for absent in ["Hidden by", "Hidden from", "Screen reader", "script text", "color", "Search now", "Advertisement",
+                       "headline"] {
+            #expect(!text.contains(absent), "unexpected: \(absent)")
+        }
+        #expect(outcome.record?.metadata.title != nil)
+    }
+
+    @Test("a page wrapped in one big form keeps its text")
+    func pageInsideForm() async throws {
+        let html = """
+            <html><body><form id="aspnetForm" action="/page.aspx"><div class="content">
+            <p>The whole page sits inside a form, as older sites built on server forms still do, and the text must survive.</p>
+            <p>A second paragraph makes sure the form holds most of the text of the page, not a search box.</p>
+            </div></form></body></html>
+            """
+        let text = try await ExtractionHarness.run(html: html).text
+        #expect(text.contains("The whole page sits inside a form"))
+        #expect(text.contains("A second paragraph"))
+    }
+
+    @Test("a body that is not HTML is dropped with the reason not html")
+    func notHTML() async throws {
+        let outcome = try await ExtractionHarness.run(bytes: Array("{\"json\": true}".utf8), contentType: "application/json")
+        guard case .dropped(let reason) = outcome else {
+            Issue.record("expected a drop")
+            return
+        }
+        #expect(reason == "not html")
+    }
+
+    @Test("the descriptor lists every category option with its default")
+    func descriptor() {
+        let names = Set(CleanStage.descriptor.options.map(\.name))
+        for category in BoilerplateCategory.allCases { #expect(names.contains(category.rawValue)) }
+        #expect(names.isSuperset(of: ["mainContent", "keep", "drop", "maxBytes", "maxNodes"]))
+        #expect(CleanStage.descriptor.options.first { $0.name == "bylines" }?.defaultValue == "metadata")
+    }
+}
