@@ -6,6 +6,7 @@
 #
 # SET_DIR defaults to ../shared/bench/scrapinghub (html/*.html.gz plus ground-truth.json). Peers need a Python
 # environment with ../shared/bench/peers/requirements-peers.txt installed; set PEERS_PYTHON to its python.
+# SCRATCH_PATH selects the build directory (default .build); BENCH_CORE the CPU to pin to (default 0).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 set_dir="${1:-$root/../shared/bench/scrapinghub}"
@@ -18,8 +19,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cd "$root"
-swift build -c release --product winnow >/dev/null
-winnow="$(swift build -c release --show-bin-path)/winnow"
+scratch="${SCRATCH_PATH:-.build}"
+swift build -c release --scratch-path "$scratch" --product winnow >/dev/null
+winnow="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/winnow"
 core="${BENCH_CORE:-0}"
 
 echo "== winnow (clean + parse, one core: cpu $core)"

@@ -26,7 +26,8 @@ struct BlockStatistics {
         var text = 0
         /// Characters of text inside links below the element (or of the element, if it is a link).
         var linkText = 0
-        /// Commas in the text below the element (text inside links not counted).
+        /// Commas in the text below the element, counted in text runs of 25 characters or more outside links (a
+        /// comma in a short run or a link says little about prose, and skipping them saves reading the text).
         var commas = 0
         /// Commas in the element's own text nodes.
         var ownCommas = 0
@@ -42,6 +43,10 @@ struct BlockStatistics {
         var headings = 0
         /// `<blockquote>` elements below the element (itself included).
         var quotes = 0
+        /// The readability-style weight of the element's class and id, once the boilerplate walk analysed them.
+        var classWeight: Int?
+        /// Whether the element names the article body (`itemprop="articleBody"`, `article-body`…), once analysed.
+        var namesArticleBody = false
 
         /// The share of the text that sits inside links (0 without text).
         var linkDensity: Double { text == 0 ? 0 : Double(linkText) / Double(text) }
@@ -97,7 +102,7 @@ struct BlockStatistics {
                     entries[parent].ownText += length
                     if entries[parent].insideLink {
                         entries[parent].linkText += length
-                    } else if length > 2, let content = current.content {
+                    } else if length > 24, let content = current.content {
                         var count = 0
                         for byte in content.utf8 where byte == UInt8(ascii: ",") { count += 1 }
                         entries[parent].ownCommas += count
@@ -160,6 +165,12 @@ struct BlockStatistics {
             entries[ancestor].quotes -= entry.quotes
             ancestor = entries[ancestor].parent
         }
+    }
+
+    /// Records what the element's class, id and itemprop say, so later passes need not read them again.
+    mutating func setClassAnalysis(_ position: Int, weight: Int, namesArticleBody: Bool) {
+        entries[position].classWeight = weight
+        entries[position].namesArticleBody = namesArticleBody
     }
 
     /// The indices of the element's child elements still in the tree, in order.

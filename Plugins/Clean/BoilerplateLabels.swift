@@ -13,12 +13,12 @@ enum BoilerplateLabels {
     /// to follow, subscribe or sign up, or credits reporters and editors.
     static func isClosingNote(_ text: String) -> Bool {
         let lowered = text.lowercased()
-        return closingCues.contains { lowered.contains($0) }
+        return closingCues.contains { TextSearch.contains(lowered, $0) }
     }
 
     private static let closingCues: [String] = [
-        "follow us", "follow him", "follow her", "follow them", "follow the ", "on twitter", "on facebook",
-        "subscribe to", "sign up", "newsletter", "reporting by", "editing by", "contributed to this report",
+        "follow us", "follow him", "follow her", "follow them", "follow @", "us on twitter", "us on facebook",
+        "subscribe to", "sign up for", "newsletter", "reporting by", "editing by", "contributed to this report",
         "click here", "folgen sie", "abonnieren", "suivez-nous", "abonnez-vous", "síguenos",
     ]
 

@@ -189,7 +189,7 @@ enum BoilerplatePatterns {
     private static let weakWords: [String] = [
         "readmore", "popular", "similar", "player", "video", "videos", "meta", "metadata", "timestamp", "datetime",
         "modal", "overlay", "popup", "promo", "teasers", "weitere", "commercial", "affiliate", "audio", "social",
-        "respond", "opinions", "replies", "sponsor", "interstitial", "membership", "subscription",
+        "respond", "replies", "sponsor", "podcast", "interstitial", "membership", "subscription", "paywall",
     ]
 
     /// Words that name the content itself.
@@ -205,7 +205,7 @@ enum BoilerplatePatterns {
     private static let categoryWords: [BoilerplateCategory: [String]] = [
         .comments: ["comment", "comments", "kommentar", "kommentare", "commentaire", "commentaires", "comentario",
                     "comentarios", "comentários", "commenti", "commento", "reactie", "reacties", "komentarze",
-                    "disqus", "replies", "respond", "talkback", "livefyre", "viafoura", "fbcomments", "opinions"],
+                    "disqus", "replies", "respond", "talkback", "livefyre", "viafoura", "fbcomments"],
         .share: ["share", "shares", "sharing", "social", "socials", "sns", "partage", "partager", "teilen",
                  "compartir", "condividi", "addthis", "sharethis", "shariff", "sociable", "sharebar", "sharetools"],
         .ads: ["ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "advertorial", "adsense",

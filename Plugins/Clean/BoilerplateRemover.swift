@@ -52,15 +52,21 @@ struct BoilerplateRemover {
     /// what is never content and the categories the configuration drops.
     ///
     /// Size guards keep the page's bulk: an element holding 40% or more of the body's text (and at least 600
-    /// characters) is not removed by a class/id pattern or a hidden marker, and a form only goes when it holds
-    /// less than 30% of the text.
+    /// characters) is not removed by a hidden marker or a class/id word (a long comment thread excepted, unless it
+    /// wraps the article); a form only goes when it holds less than 30% of the text.
     func run(statistics: inout BlockStatistics) -> CleanFindings {
         var findings = CleanFindings()
         let bodyLength = statistics[0].text
         var position = 1
         while position < statistics.count {
             let node = statistics.elements[position]
-            switch visit(node, length: statistics[position].text, bodyLength: bodyLength, findings: &findings) {
+            var analysis: (weight: Int, namesArticleBody: Bool)?
+            let verdict = visit(node, length: statistics[position].text, bodyLength: bodyLength, findings: &findings,
+                                analysis: &analysis)
+            if let analysis {
+                statistics.setClassAnalysis(position, weight: analysis.weight, namesArticleBody: analysis.namesArticleBody)
+            }
+            switch verdict {
             case .remove:
                 node.remove()
                 statistics.remove(position)
@@ -79,8 +85,12 @@ struct BoilerplateRemover {
         case remove, skipChildren, descend
     }
 
-    /// Decides about one element of the walk; `length` is its text length.
-    private func visit(_ node: HTMLNode, length: Int, bodyLength: Int, findings: inout CleanFindings) -> Verdict {
+    /// Decides about one element of the walk; `length` is its text length. `analysis` receives the class/id
+    /// weight of elements whose class and id were read.
+    private func visit(
+        _ node: HTMLNode, length: Int, bodyLength: Int, findings: inout CleanFindings,
+        analysis: inout (weight: Int, namesArticleBody: Bool)?
+    ) -> Verdict {
         let isLarge = length >= 600 && length * 5 >= bodyLength * 2
         if Self.alwaysRemoved.contains(node) {
             if node.hasTag("script"), isJSONLD(node) { return .skipChildren }
@@ -97,14 +107,18 @@ struct BoilerplateRemover {
         if tokens.marksHidden {
             return !protection.protects(node) && length < 200 ? .remove : .descend
         }
-        guard let category = category(of: node, tokens: tokens), configuration.removes(category),
+        let itemprop = node.attribute("itemprop")
+        analysis = (tokens.weight, tokens.namesArticleBody || itemprop == "articleBody")
+        guard let category = category(of: node, tokens: tokens, itemprop: itemprop), configuration.removes(category),
             !protection.protects(node)
         else { return .descend }
         if category == .bylines {
             guard length < 300 else { return .descend }
             if configuration.mode(.bylines) == .metadata { BylineReader.read(node, into: &findings) }
         } else if !Self.mediaTags.contains(node), isLarge {
-            return .descend
+            // A large element is kept, except a comment section named so by a specific word that does not wrap the
+            // article: a long comment thread still goes, a page wrapper called `has-comments` stays.
+            guard category == .comments, tokens.strong == category, !wrapsArticle(node) else { return .descend }
         }
         if category == .comments, configuration.mode(.comments) == .separate {
             let text = CommentText.text(of: node)
@@ -114,7 +128,7 @@ struct BoilerplateRemover {
     }
 
     /// The category an element belongs to, by tag, ARIA role, itemprop/itemtype and class/id tokens.
-    func category(of node: HTMLNode, tokens: BoilerplatePatterns.Analysis) -> BoilerplateCategory? {
+    func category(of node: HTMLNode, tokens: BoilerplatePatterns.Analysis, itemprop: String?) -> BoilerplateCategory? {
         if Self.mediaTags.contains(node) { return .video }
         if node.hasTag("dialog") { return .consent }
         if let role = node.attribute("role")?.lowercased() {
@@ -125,7 +139,7 @@ struct BoilerplateRemover {
             default: break
             }
         }
-        if let itemprop = node.attribute("itemprop")?.lowercased() {
+        if let itemprop = itemprop?.lowercased() {
             if itemprop == "author" || itemprop == "creator" { return .bylines }
             if itemprop == "comment" || itemprop == "comments" { return .comments }
             if itemprop == "breadcrumb" { return .breadcrumbs }
@@ -158,13 +172,21 @@ struct BoilerplateRemover {
         return false
     }
 
+    /// Whether an `<h1>`, `<article>`, `<main>` or `itemprop="articleBody"` element is among the first 500 elements
+    /// below `node`.
+    private func wrapsArticle(_ node: HTMLNode) -> Bool {
+        node.descendantElements.prefix(500).contains {
+            $0.hasTag("h1") || Self.articleTags.contains($0) || $0.attribute("itemprop") == "articleBody"
+        }
+    }
+
     /// Whether an `<h1>` is among the first 500 elements below `node` (bounded like `insideArticle`).
     private func containsHeadline(_ node: HTMLNode) -> Bool {
         node.descendantElements.prefix(500).contains { $0.hasTag("h1") }
     }
 
     private func isJSONLD(_ node: HTMLNode) -> Bool {
-        node.attribute("type")?.lowercased().contains("ld+json") ?? false
+        node.attribute("type").map { TextSearch.contains($0.lowercased(), "ld+json") } ?? false
     }
 
     private func isHidden(_ node: HTMLNode) -> Bool {

@@ -19,8 +19,8 @@ enum BylineReader {
             if element.attribute("itemprop") == "name" || element.attribute("rel") == "author" {
                 isNameHolder = true
             } else if element.hasTag("a"), let href = element.attribute("href") {
-                isNameHolder = href.contains("/author/") || href.contains("/authors/") || href.contains("/autor/")
-                    || href.contains("/auteur/")
+                isNameHolder = TextSearch.contains(href, "/author") || TextSearch.contains(href, "/autor/")
+                    || TextSearch.contains(href, "/auteur/")
             } else {
                 isNameHolder = false
             }

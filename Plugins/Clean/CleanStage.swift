@@ -30,6 +30,11 @@ public struct CleanStage: ConfigurableStage {
         guard let body = record.body else {
             throw StageError(.invalidInput, "the record has no body to clean")
         }
+        // Checked here too: an earlier stage may have parsed (and cached) the document under other limits.
+        guard body.bytes.count <= configuration.limits.maxBytes else {
+            throw StageError(.tooLarge, "the HTML body is \(body.bytes.count) bytes, over the clean stage's limit of "
+                + "\(configuration.limits.maxBytes) bytes (maxBytes); raise clean.maxBytes to accept it")
+        }
         if let reason = HTMLSniffer.rejection(of: body) { return .drop(reason: reason) }
         let document = try context.htmlDocument(for: record, limits: configuration.limits)
         let findings = Cleaner(configuration: configuration).clean(document)
@@ -59,7 +64,9 @@ struct Cleaner {
         var protectedRoots: [HTMLNode] = []
         for selector in configuration.keepSelectors { protectedRoots += body.select(selector) }
         for script in statistics.scripts {
-            if let type = script.attribute("type"), type.lowercased().contains("ld+json") { protectedRoots.append(script) }
+            if let type = script.attribute("type"), TextSearch.contains(type.lowercased(), "ld+json") {
+                protectedRoots.append(script)
+            }
         }
         let protection = BoilerplateRemover.Protection(roots: protectedRoots)
         let remover = BoilerplateRemover(configuration: configuration, protection: protection)
@@ -80,7 +87,9 @@ enum HTMLSniffer {
     static func rejection(of body: Body) -> String? {
         let bytes = body.bytes
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return "empty body" }
-        if let type = body.contentType, !type.contains("html"), !type.contains("xml"), type != "text/plain" {
+        if let type = body.contentType, !TextSearch.contains(type, "html"), !TextSearch.contains(type, "xml"),
+            type != "text/plain"
+        {
             return "not html"
         }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }

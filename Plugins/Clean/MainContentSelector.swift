@@ -7,7 +7,8 @@ import WinnowHTML
 /// grandparent and less further up; class/id words add or subtract, and the total shrinks with link density.
 /// The best container is then widened to siblings that clearly belong. Blocks are classified jusText-style
 /// (length, link density, stop-word density): inside the selection, blocks that are boilerplate with high
-/// confidence (link lists, orphaned headings) are pruned; next to it, good prose blocks are recovered.
+/// confidence (link lists, orphaned headings) are pruned; next to it, good prose blocks are recovered. A
+/// selection that holds little of the page's good text is widened to an ancestor that holds it.
 struct MainContentSelector {
     let body: HTMLNode
     /// The figures of the body's elements, kept up to date with the removals made so far.
@@ -30,9 +31,10 @@ struct MainContentSelector {
     /// Selects the main content and removes the rest of the body.
     mutating func run() {
         guard statistics.count > 1, statistics[0].text > 0 else { return }
-        var scores = candidateScores(statistics)
+        var (scores, goodText) = candidateScores(statistics)
         guard let top = topCandidate(statistics, scores: &scores) else { return }
         var selected = siblings(of: top, statistics: statistics, scores: scores)
+        selected = widened(selected, top: top, goodText: goodText)
         var counter: StopwordCounter?
         selected = recoverNeighbours(of: selected, statistics: statistics) { text in
             if counter == nil { counter = stopwords() }
@@ -46,8 +48,10 @@ struct MainContentSelector {
 
     // MARK: Scoring
 
-    private func candidateScores(_ statistics: BlockStatistics) -> [Int: Double] {
+    /// The candidate scores, and the page's good text: characters in long paragraphs with few links.
+    private func candidateScores(_ statistics: BlockStatistics) -> (scores: [Int: Double], goodText: Int) {
         var scores: [Int: Double] = [:]
+        var goodText = 0
         var position = 0
         while position + 1 < statistics.count {
             position += 1
@@ -62,10 +66,16 @@ struct MainContentSelector {
             let score: Double
             if Self.paragraphTags.contains(node) || (node.hasTag("li") && length >= 100) {
                 score = 1 + Double(statistics[position].commas) + Double(min(length / 100, 3))
+                // A layout cell holding loose prose is the container of that prose, not a paragraph of its row.
+                if node.hasTag("td"), statistics[position].ownText >= 200, statistics[position].paragraphs == 0 {
+                    start = position
+                }
+                if length >= 80, node.hasTag("p"), statistics[position].linkDensity < 0.25 { goodText += length }
             } else if statistics[position].ownText >= 25, Self.textContainerTags.contains(node) {
                 // Loose text in a container reads as a paragraph of its own inside it.
                 let own = statistics[position].ownText
                 score = 1 + Double(statistics[position].ownCommas) + Double(min(own / 100, 3))
+                if own >= 80, statistics[position].linkDensity < 0.25 { goodText += own }
                 start = position
             } else {
                 continue
@@ -74,7 +84,7 @@ struct MainContentSelector {
             var level = 0
             while ancestor >= 0, level < 5 {
                 if scores[ancestor] == nil {
-                    scores[ancestor] = initialScore(statistics.elements[ancestor])
+                    scores[ancestor] = initialScore(ancestor)
                 }
                 let divider: Double = level == 0 ? 1 : level == 1 ? 2 : Double(level * 3)
                 scores[ancestor, default: 0] += score / divider
@@ -85,10 +95,11 @@ struct MainContentSelector {
         for (position, score) in scores {
             scores[position] = score * (1 - statistics[position].linkDensity)
         }
-        return scores
+        return (scores, goodText)
     }
 
-    private func initialScore(_ node: HTMLNode) -> Double {
+    private func initialScore(_ position: Int) -> Double {
+        let node = statistics.elements[position]
         var score: Double
         if Self.baseFive.contains(node) {
             score = 5
@@ -101,10 +112,19 @@ struct MainContentSelector {
         } else {
             score = 0
         }
-        let tokens = BoilerplatePatterns.analyse(node.classAndID)
-        score += Double(tokens.weight)
-        if tokens.namesArticleBody || node.attribute("itemprop") == "articleBody" { score += 25 }
+        let (weight, namesArticleBody) = classWeight(position)
+        score += Double(weight)
+        if namesArticleBody { score += 25 }
         return score
+    }
+
+    /// The class/id weight of an element and whether it names the article body (read during the boilerplate
+    /// walk, or now for elements that walk did not reach).
+    private func classWeight(_ position: Int) -> (weight: Int, namesArticleBody: Bool) {
+        if let weight = statistics[position].classWeight { return (weight, statistics[position].namesArticleBody) }
+        let node = statistics.elements[position]
+        let tokens = BoilerplatePatterns.analyse(node.classAndID)
+        return (tokens.weight, tokens.namesArticleBody || node.attribute("itemprop") == "articleBody")
     }
 
     private static let baseFive: HTMLTagSet = ["div", "article", "main"]
@@ -133,7 +153,7 @@ struct MainContentSelector {
                 ancestor = statistics[ancestor].parent
             }
         }
-        if scores[top] == nil { scores[top] = initialScore(statistics.elements[top]) }
+        if scores[top] == nil { scores[top] = initialScore(top) }
         // Climb while the parent scores better.
         var parent = statistics[top].parent
         var lastScore = scores[top] ?? 0
@@ -156,6 +176,19 @@ struct MainContentSelector {
             top = statistics[top].parent
         }
         return top
+    }
+
+    /// The selection, or an ancestor of it when it holds less than a quarter of the page's good text (climbing
+    /// until it holds half, or the body's child is reached).
+    private func widened(_ selected: [Int], top: Int, goodText: Int) -> [Int] {
+        var selectedText = selected.reduce(0) { $0 + statistics[$1].text }
+        guard goodText > 0, selectedText * 4 < goodText else { return selected }
+        var anchor = top
+        while statistics[anchor].parent > 0, selectedText * 2 < goodText {
+            anchor = statistics[anchor].parent
+            selectedText = statistics[anchor].text
+        }
+        return anchor == top ? selected : [anchor]
     }
 
     /// The top candidate plus the siblings that belong with it, in document order.
@@ -198,7 +231,7 @@ struct MainContentSelector {
 
     private func endsSentence(_ node: HTMLNode) -> Bool {
         let text = node.normalizedText
-        return text.contains(". ") || text.hasSuffix(".") || text.hasSuffix("!") || text.hasSuffix("?")
+        return TextSearch.contains(text, ". ") || text.hasSuffix(".") || text.hasSuffix("!") || text.hasSuffix("?")
             || text.hasSuffix("。")
     }
 
@@ -263,6 +296,8 @@ struct MainContentSelector {
         if length > 0, length <= 40, Self.labelTags.contains(node), BoilerplateLabels.isLabel(node.normalizedText) {
             return true
         }
+        // A hover card inside running text: a picture and a cluster of links in an inline element.
+        if node.hasTag("span"), statistics[position].images > 0, density > 0.9, length > 50 { return true }
         if node.hasTag("p") || node.hasTag("li") {
             return length > 0 && density > 0.75 && length < 400
         }
@@ -270,7 +305,7 @@ struct MainContentSelector {
         if length == 0 {
             return statistics[position].images == 0 && !node.hasTag("figure")
         }
-        let weight = Double(BoilerplatePatterns.analyse(node.classAndID).weight)
+        let weight = Double(classWeight(position).weight)
         // A quotation (an embedded post is one) is content even in a container named like media.
         if weight + (scores[position] ?? 0) < 0, statistics[position].quotes == 0 { return true }
         if statistics[position].commas >= 10 { return false }

@@ -111,7 +111,7 @@ private struct Walker {
     var tableCaption: (plain: String, markdown: String)?
     var figureSource: String?
     var figureAlt: String?
-    var openLinks: [(node: HTMLNode, url: String)] = []
+    var openLinks: [(node: HTMLNode, url: String, merges: Bool)] = []
     /// Elements whose leave event must close Markdown syntax.
     var linkNodes: Set<HTMLNode> = []
 
@@ -147,15 +147,23 @@ private struct Walker {
         }
         switch inline {
         case "br":
-            if capture != nil { buffer.space() } else { buffer.lineBreak() }
+            if capture != nil {
+                buffer.space()
+            } else if buffer.endsWithLineBreak {
+                flush()  // `<br><br>` separates paragraphs
+            } else {
+                buffer.lineBreak()
+            }
             return false
         case "a":
             if options.links, let href = node.attribute("href"), let url = resolve(href), !href.hasPrefix("#"),
                 !href.lowercased().hasPrefix("javascript:"), node.textLength > 0
             {
-                buffer.appendMarkdownSyntax("[")
+                // A link continuing the previous one (a site split its text over several anchors) merges into it.
+                let merges = buffer.removeMarkdownSuffix("](\(url))")
+                if !merges { buffer.appendMarkdownSyntax("[") }
                 linkNodes.insert(node)
-                openLinks.append((node, url))
+                openLinks.append((node, url, merges))
             }
             return true
         case "img":
@@ -246,8 +254,13 @@ private struct Walker {
         if linkNodes.contains(node) {
             linkNodes.remove(node)
             if let open = openLinks.popLast() {
-                buffer.appendMarkdownSyntax("](\(open.url))")
-                output.links.append(ExtractedContent.Link(url: open.url, text: node.normalizedText))
+                buffer.appendMarkdownSyntax("](\(open.url))", closing: true)
+                if open.merges, var previous = output.links.popLast() {
+                    previous.text += node.normalizedText
+                    output.links.append(previous)
+                } else {
+                    output.links.append(ExtractedContent.Link(url: open.url, text: node.normalizedText))
+                }
             }
             return
         }
@@ -445,16 +458,23 @@ private struct Walker {
 
     /// Whether a table holds data (rows of short cells) rather than page layout.
     static func isDataTable(_ table: HTMLNode) -> Bool {
+        var rows = 0
         for element in table.descendantElements {
-            if element.hasTag("table") || element.hasTag("p") || element.hasTag("ul") || element.hasTag("ol")
-                || element.hasTag("blockquote") || element.hasTag("pre") || element.hasTag("h1") || element.hasTag("h2")
-                || element.hasTag("h3")
-            {
+            if element.hasTag("tr") {
+                rows += 1
+            } else if element.hasTag("td") || element.hasTag("th") {
+                // A cell holding a paragraph's worth of text is page layout.
+                if element.textLength > 250 { return false }
+            } else if layoutTags.contains(element) {
                 return false
             }
         }
-        return table.textLength < 5000 || table.descendantElements.contains { $0.hasTag("th") }
+        // A single row is page layout too.
+        return rows >= 2
     }
+
+    /// Elements that make a table that holds them a layout table.
+    private static let layoutTags: HTMLTagSet = ["table", "p", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "div"]
 
     /// `text` with `prefix` after each newline (checked first, so single-line text costs nothing).
     static func indentingLines(_ text: String, with prefix: String) -> String {

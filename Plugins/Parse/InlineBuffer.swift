@@ -16,20 +16,39 @@ struct InlineBuffer {
 
     /// Appends text, collapsing whitespace.
     mutating func append(text: String) {
-        for byte in text.utf8 { appendByte(byte) }
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes { appendByte(byte) }
+        }
     }
 
-    /// Appends text verbatim to the Markdown rendering only (link and image syntax).
-    mutating func appendMarkdownSyntax(_ syntax: String) {
-        flushPendingSpace()
+    /// Appends text verbatim to the Markdown rendering only (link and image syntax). Syntax that opens
+    /// something takes a pending space before it; closing syntax leaves the space to follow it.
+    mutating func appendMarkdownSyntax(_ syntax: String, closing: Bool = false) {
+        if !closing { flushPendingSpace() }
         if markdown == nil { markdown = Self.markdown(from: plain) }
         markdown?.append(contentsOf: syntax.utf8)
+    }
+
+    /// Removes `syntax` from the end of the Markdown rendering when it ends with it (and no space is pending),
+    /// so that adjacent links to one URL merge into one.
+    mutating func removeMarkdownSuffix(_ syntax: String) -> Bool {
+        guard !pendingSpace, let current = markdown else { return false }
+        let suffix = Array(syntax.utf8)
+        guard current.count >= suffix.count, current[(current.count - suffix.count)...].elementsEqual(suffix) else {
+            return false
+        }
+        markdown?.removeLast(suffix.count)
+        return true
     }
 
     /// Marks a soft boundary (between inline blocks): a space if text follows.
     mutating func space() {
         if !isEmpty { pendingSpace = true }
     }
+
+    /// Whether the last thing added was a line break (so a second `<br>` ends a paragraph).
+    var endsWithLineBreak: Bool { plain.last == 0x0A && !pendingSpace }
 
     /// A hard line break (`<br>`).
     mutating func lineBreak() {
@@ -75,6 +94,7 @@ struct InlineBuffer {
         return result
     }
 
+    @inline(__always)
     private mutating func flushPendingSpace() {
         guard pendingSpace else { return }
         pendingSpace = false

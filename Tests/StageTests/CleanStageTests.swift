@@ -27,6 +27,42 @@ struct CleanStageTests {
         #expect(outcome.record?.metadata.authors == ["Lena Hofmeister"])
     }
 
+    @Test("a comment thread longer than the article is still removed (and kept apart with separate)")
+    func longCommentThread() async throws {
+        let comments = (1...25).map {
+            "<li class=\"comment\"><p>Reader \($0) thinks the new timetable is a real improvement for commuters, but asks why the late bus still stops at ten.</p></li>"
+        }.joined()
+        let html = """
+            <html><body><div class="page">
+            <article><h1>New timetable for the valley buses</h1>
+            <p>The regional transport authority published its new timetable on Monday, with buses every fifteen minutes during the morning peak.</p>
+            <p>The changes take effect in December and add a night service on Fridays and Saturdays between the station and the university.</p>
+            </article>
+            <section id="comments" class="comments-area"><h2>25 comments</h2><ol class="comment-list">\(comments)</ol></section>
+            </div></body></html>
+            """
+        let outcome = try await ExtractionHarness.run(html: html, clean: ["comments": "separate"])
+        #expect(outcome.text.contains("buses every fifteen minutes"))
+        #expect(outcome.text.contains("night service on Fridays"))
+        #expect(!outcome.text.contains("Reader 3 thinks"))
+        #expect(outcome.record?.content?.comments?.contains("Reader 25 thinks") == true)
+    }
+
+    @Test("a selection holding little of the page's good text is widened to include it")
+    func widening() async throws {
+        let paragraph = "<p>The harbour authority plans to dredge the inner basin next spring so that larger ferries can dock at the old quay again after almost twenty years away from the town</p>"
+        let html = """
+            <html><body><div class="wrapper">
+            <div class="article-body"><p>A short note on the dredging plans, with more below.</p></div>
+            <div><div><div class="misc">\(String(repeating: paragraph, count: 6))</div></div></div>
+            </div><div class="sidebar"><a href="/a">Other news</a></div></body></html>
+            """
+        let text = try await ExtractionHarness.run(html: html).text
+        #expect(text.contains("A short note on the dredging plans"))
+        #expect(text.contains("larger ferries can dock"))
+        #expect(!text.contains("Other news"))
+    }
+
     @Test("comments: keep leaves the comment section in the document")
     func germanCommentsKept() async throws {
         let outcome = try await run("comments-de.html", clean: ["comments": "keep", "mainContent": false])

@@ -77,6 +77,14 @@ struct ParseStageTests {
         #expect(rich.text == "See the guide and .")
     }
 
+    @Test("adjacent anchors to one URL merge into one link, and spaces stay outside link brackets")
+    func linkMerging() async throws {
+        let content = try await parse("<p>Join the <a href='/a'>Arte</a><a href='/a'>mis prog</a><a href='/a'>ram</a> and <a href='/b'>read this </a>now.</p>",
+                                      options: ["links": true], url: "https://example.org/")
+        #expect(content.markdown == "Join the [Artemis program](https://example.org/a) and [read this](https://example.org/b) now.")
+        #expect(content.links?.map(\.text) == ["Artemis program", "read this"])
+    }
+
     @Test("Markdown escapes characters that would read as syntax")
     func escaping() async throws {
         let content = try await parse("<p>1. not a list *or* emphasis_here</p><p># not a heading</p>")
