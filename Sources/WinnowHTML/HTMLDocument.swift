@@ -9,6 +9,9 @@ private let libxml2Initialized: Bool = {
 
 /// A parsed HTML document: the libxml2 tree of one page, with its charset.
 ///
+/// `<script>` and `<style>` elements are kept but parsed empty (JSON-LD scripts keep their contents): no stage
+/// reads them, and skipping them makes parsing about a third faster on news pages.
+///
 /// Parse once per record (see `StageContext.htmlDocument(for:limits:)`), then read and edit the tree through
 /// `HTMLNode`s. The document owns the tree and frees it when the document and all its nodes are released. It
 /// is not `Sendable`: create, edit and read it inside one task; pass bytes and strings between tasks.
@@ -56,6 +59,12 @@ public final class HTMLDocument {
         }
         let parsed: xmlDocPtr? = {
             func parse(_ buffer: UnsafeBufferPointer<UInt8>) -> xmlDocPtr? {
+                if let filtered = ScriptContentFilter.strip(buffer) {
+                    return filtered.withUnsafeBufferPointer(parseFiltered)
+                }
+                return parseFiltered(buffer)
+            }
+            func parseFiltered(_ buffer: UnsafeBufferPointer<UInt8>) -> xmlDocPtr? {
                 guard let base = buffer.baseAddress, !buffer.isEmpty else { return htmlNewDocNoDtD(nil, nil) }
                 return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                     htmlReadMemory($0, Int32(buffer.count), url, "UTF-8", winnow_html_parse_options())
