@@ -70,58 +70,48 @@ struct BlockStatistics {
         elements.append(root)
         entries.append(Entry(parent: -1, subtreeEnd: 1, previousSibling: -1, insideLink: false))
         var open = [0]
-        var node = root.firstChild
-        while let current = node {
+        root.walk(enter: { node in
             let parent = open[open.count - 1]
-            if current.isElement {
+            if node.isElement {
                 let position = elements.count
                 var entry = Entry(parent: parent, subtreeEnd: position + 1, previousSibling: lastChild[parent],
-                                  insideLink: entries[parent].insideLink || current.hasTag("a"))
-                if Self.countedTags.contains(current) {
-                    if current.hasTag("p") { entry.paragraphs = 1 }
-                    else if current.hasTag("li") { entry.listItems = 1 }
-                    else if current.hasTag("img") { entry.images = 1 }
-                    else if current.hasTag("figure") { entry.figures = 1 }
-                    else if current.hasTag("blockquote") { entry.quotes = 1 }
+                                  insideLink: entries[parent].insideLink || node.hasTag("a"))
+                if Self.countedTags.contains(node) {
+                    if node.hasTag("p") { entry.paragraphs = 1 }
+                    else if node.hasTag("li") { entry.listItems = 1 }
+                    else if node.hasTag("img") { entry.images = 1 }
+                    else if node.hasTag("figure") { entry.figures = 1 }
+                    else if node.hasTag("blockquote") { entry.quotes = 1 }
                     else { entry.headings = 1 }
                 }
                 lastChild[parent] = position
                 lastChild.append(-1)
-                elements.append(current)
+                elements.append(node)
                 entries.append(entry)
-                if HTMLNode.nonContentTags.contains(current) {
-                    if current.hasTag("script") { scripts.append(current) }
-                } else if let child = current.firstChild {
-                    open.append(position)
-                    node = child
-                    continue
+                if HTMLNode.nonContentTags.contains(node) {
+                    if node.hasTag("script") { scripts.append(node) }
+                    return .skipChildren
                 }
-            } else if current.isText {
-                let length = current.textLength
+                open.append(position)
+                return .descend
+            }
+            if node.isText {
+                let length = node.textLength
                 if length > 0 {
                     entries[parent].ownText += length
                     if entries[parent].insideLink {
                         entries[parent].linkText += length
-                    } else if length > 24, let content = current.content {
+                    } else if length > 24, let content = node.content {
                         var count = 0
                         for byte in content.utf8 where byte == UInt8(ascii: ",") { count += 1 }
                         entries[parent].ownCommas += count
                     }
                 }
             }
-            var climbing = current
-            node = nil
-            while true {
-                if let next = climbing.nextSibling {
-                    node = next
-                    break
-                }
-                guard let up = climbing.parent, up != root, open.count > 1 else { break }
-                let closed = open.removeLast()
-                entries[closed].subtreeEnd = elements.count
-                climbing = up
-            }
-        }
+            return .skipChildren
+        }, leave: { _ in
+            entries[open.removeLast()].subtreeEnd = elements.count
+        })
         entries[0].subtreeEnd = elements.count
         for position in stride(from: entries.count - 1, through: 0, by: -1) {
             var entry = entries[position]

@@ -12,33 +12,17 @@ enum CommentText {
             if !collapsed.isEmpty { lines.append(collapsed) }
             line = ""
         }
-        var node = root.firstChild
-        while let current = node {
-            var descend = false
-            if current.isElement {
-                if !HTMLNode.nonContentTags.contains(current) {
-                    if HTMLNode.blockTags.contains(current) { endLine() }
-                    descend = true
-                }
-            } else if current.isText, let content = current.content {
-                line += content
+        root.walk(enter: { node in
+            if node.isElement {
+                guard !HTMLNode.nonContentTags.contains(node) else { return .skipChildren }
+                if HTMLNode.blockTags.contains(node) { endLine() }
+                return .descend
             }
-            if descend, let child = current.firstChild {
-                node = child
-                continue
-            }
-            var climbing = current
-            node = nil
-            while true {
-                if let next = climbing.nextSibling {
-                    node = next
-                    break
-                }
-                guard let parent = climbing.parent, parent != root else { break }
-                if HTMLNode.blockTags.contains(parent) { endLine() }
-                climbing = parent
-            }
-        }
+            if node.isText, let content = node.content { line += content }
+            return .skipChildren
+        }, leave: { element in
+            if HTMLNode.blockTags.contains(element) { endLine() }
+        })
         endLine()
         return lines.joined(separator: "\n")
     }

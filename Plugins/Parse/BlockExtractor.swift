@@ -55,33 +55,13 @@ struct BlockExtractor {
     /// Extracts the blocks below `root`.
     func extract(from root: HTMLNode) -> Output {
         var walker = Walker(options: options, baseURL: baseURL)
-        var node: HTMLNode? = root.firstChild
-        while let current = node {
-            var descend = false
-            if current.isElement {
-                descend = walker.enter(current)
-            } else if current.isText, let content = current.content {
-                walker.text(content)
-            }
-            if descend {
-                if let child = current.firstChild {
-                    node = child
-                    continue
-                }
-                walker.leave(current)
-            }
-            var climbing = current
-            node = nil
-            while true {
-                if let next = climbing.nextSibling {
-                    node = next
-                    break
-                }
-                guard let parent = climbing.parent, parent != root else { break }
-                walker.leave(parent)
-                climbing = parent
-            }
-        }
+        root.walk(enter: { node in
+            if node.isElement { return walker.enter(node) ? .descend : .skipChildren }
+            if node.isText, let content = node.content { walker.text(content) }
+            return .skipChildren
+        }, leave: { element in
+            walker.leave(element)
+        })
         walker.finish()
         return walker.output
     }
