@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates Plugins/Clean/Stoplists/Stoplists.swift from jusText's stop-word lists.
+"""Generates Plugins/Clean/Stoplists/Stoplists+Data.swift from jusText's stop-word lists.
 
 Usage: scripts/generate-stoplists.py [STOPLIST_DIR]
 

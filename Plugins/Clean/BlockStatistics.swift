@@ -5,8 +5,8 @@ import WinnowHTML
 ///
 /// Elements are numbered in document order (the root is 0); the descendants of element `i` are exactly the
 /// elements `i + 1 ..< statistics[i].subtreeEnd`, so subtrees and children are walked by index without lookups.
-/// The figures follow removals made through `remove(_:)`: a removed element's counts are taken off its
-/// ancestors, and sibling navigation skips it.
+/// Removals are marked through `remove(_:)` (sibling navigation skips them at once); the totals of the ancestors
+/// follow after `recomputeTotals()`, which a pass calls once when its walk is done.
 struct BlockStatistics {
     /// The figures of one element.
     struct Entry {
@@ -47,6 +47,8 @@ struct BlockStatistics {
         var classWeight: Int?
         /// Whether the element names the article body (`itemprop="articleBody"`, `article-body`…), once analysed.
         var namesArticleBody = false
+        /// Which counted tag the element is (0 none, 1 `p`, 2 `li`, 3 `img`, 4 `figure`, 5 `blockquote`, 6 heading).
+        var kind: UInt8 = 0
 
         /// The share of the text that sits inside links (0 without text).
         var linkDensity: Double { text == 0 ? 0 : Double(linkText) / Double(text) }
@@ -77,12 +79,12 @@ struct BlockStatistics {
                 var entry = Entry(parent: parent, subtreeEnd: position + 1, previousSibling: lastChild[parent],
                                   insideLink: entries[parent].insideLink || node.hasTag("a"))
                 if Self.countedTags.contains(node) {
-                    if node.hasTag("p") { entry.paragraphs = 1 }
-                    else if node.hasTag("li") { entry.listItems = 1 }
-                    else if node.hasTag("img") { entry.images = 1 }
-                    else if node.hasTag("figure") { entry.figures = 1 }
-                    else if node.hasTag("blockquote") { entry.quotes = 1 }
-                    else { entry.headings = 1 }
+                    if node.hasTag("p") { entry.kind = 1 }
+                    else if node.hasTag("li") { entry.kind = 2 }
+                    else if node.hasTag("img") { entry.kind = 3 }
+                    else if node.hasTag("figure") { entry.kind = 4 }
+                    else if node.hasTag("blockquote") { entry.kind = 5 }
+                    else { entry.kind = 6 }
                 }
                 lastChild[parent] = position
                 lastChild.append(-1)
@@ -99,9 +101,7 @@ struct BlockStatistics {
                 let length = node.textLength
                 if length > 0 {
                     entries[parent].ownText += length
-                    if entries[parent].insideLink {
-                        entries[parent].linkText += length
-                    } else if length > 24, let content = node.content {
+                    if !entries[parent].insideLink, length > 24, let content = node.content {
                         var count = 0
                         for byte in content.utf8 where byte == UInt8(ascii: ",") { count += 1 }
                         entries[parent].ownCommas += count
@@ -113,12 +113,39 @@ struct BlockStatistics {
             entries[open.removeLast()].subtreeEnd = elements.count
         })
         entries[0].subtreeEnd = elements.count
+        recomputeTotals()
+    }
+
+    /// Sums the figures of every element from its own text and the elements below it still in the tree, in one
+    /// pass from the last element to the first.
+    mutating func recomputeTotals() {
+        for position in entries.indices {
+            entries[position].text = 0
+            entries[position].linkText = 0
+            entries[position].commas = 0
+            entries[position].paragraphs = 0
+            entries[position].listItems = 0
+            entries[position].images = 0
+            entries[position].figures = 0
+            entries[position].headings = 0
+            entries[position].quotes = 0
+        }
         for position in stride(from: entries.count - 1, through: 0, by: -1) {
             var entry = entries[position]
             entry.text += entry.ownText
+            if entry.insideLink { entry.linkText += entry.ownText }
             entry.commas += entry.ownCommas
+            switch entry.kind {
+            case 1: entry.paragraphs += 1
+            case 2: entry.listItems += 1
+            case 3: entry.images += 1
+            case 4: entry.figures += 1
+            case 5: entry.quotes += 1
+            case 6: entry.headings += 1
+            default: break
+            }
             entries[position] = entry
-            guard entry.parent >= 0 else { continue }
+            guard entry.parent >= 0, !entry.removed else { continue }
             entries[entry.parent].text += entry.text
             entries[entry.parent].linkText += entry.linkText
             entries[entry.parent].commas += entry.commas
@@ -137,24 +164,10 @@ struct BlockStatistics {
     /// The number of elements numbered (removed ones included).
     var count: Int { elements.count }
 
-    /// Records that the element was removed from the tree: its counts leave its ancestors.
+    /// Marks the element as removed from the tree (its descendants are gone with it); the ancestors' totals
+    /// keep counting it until `recomputeTotals()`.
     mutating func remove(_ position: Int) {
-        guard !entries[position].removed else { return }
         entries[position].removed = true
-        let entry = entries[position]
-        var ancestor = entry.parent
-        while ancestor >= 0 {
-            entries[ancestor].text -= entry.text
-            entries[ancestor].linkText -= entry.linkText
-            entries[ancestor].commas -= entry.commas
-            entries[ancestor].paragraphs -= entry.paragraphs
-            entries[ancestor].listItems -= entry.listItems
-            entries[ancestor].images -= entry.images
-            entries[ancestor].figures -= entry.figures
-            entries[ancestor].headings -= entry.headings
-            entries[ancestor].quotes -= entry.quotes
-            ancestor = entries[ancestor].parent
-        }
     }
 
     /// Records what the element's class, id and itemprop say, so later passes need not read them again.

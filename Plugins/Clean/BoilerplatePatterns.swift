@@ -187,7 +187,7 @@ enum BoilerplatePatterns {
 
     /// Words too common on page wrappers to count next to a content word.
     private static let weakWords: [String] = [
-        "readmore", "popular", "similar", "player", "video", "videos", "meta", "metadata", "timestamp", "datetime",
+        "readmore", "popular", "similar", "video", "videos", "meta", "metadata", "timestamp", "datetime",
         "modal", "overlay", "popup", "promo", "teasers", "weitere", "commercial", "affiliate", "audio", "social",
         "respond", "replies", "sponsor", "podcast", "interstitial", "membership", "subscription", "paywall",
     ]
@@ -200,7 +200,7 @@ enum BoilerplatePatterns {
 
     /// Tokens that start like a stem but are content (`commentary`, `shareholder`).
     private static let exclusions: [String] = ["commentary", "commentator", "shareholder", "socialis", "videogam",
-                                                   "authorit", "authoriz", "menuiser", "navigat0"]
+                                                   "authorit", "authoriz", "menuiser"]
 
     private static let categoryWords: [BoilerplateCategory: [String]] = [
         .comments: ["comment", "comments", "kommentar", "kommentare", "commentaire", "commentaires", "comentario",

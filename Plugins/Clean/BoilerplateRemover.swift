@@ -20,23 +20,47 @@ struct BoilerplateRemover {
     let protection: Protection
 
     /// Elements that rules must not remove: matches of `keep` selectors (with their subtrees) and JSON-LD
-    /// scripts, plus every ancestor of those.
+    /// scripts, plus every ancestor of those; decided for every numbered element in one pass.
     struct Protection {
         var roots: Set<HTMLNode> = []
-        var ancestors: Set<HTMLNode> = []
+        /// Whether each element `statistics` numbers is protected (empty when nothing is).
+        private var protected: [Bool] = []
 
-        init(roots: [HTMLNode]) {
-            for root in roots {
-                self.roots.insert(root)
-                for ancestor in root.ancestors { ancestors.insert(ancestor) }
+        init(roots: [HTMLNode], statistics: BlockStatistics) {
+            self.roots = Set(roots)
+            guard !self.roots.isEmpty else { return }
+            protected = Array(repeating: false, count: statistics.count)
+            func protectAncestors(from start: Int) {
+                var ancestor = start
+                while ancestor >= 0, !protected[ancestor] {
+                    protected[ancestor] = true
+                    ancestor = statistics[ancestor].parent
+                }
+            }
+            var insideRoot = Array(repeating: false, count: statistics.count)
+            var found = 0
+            for position in 0..<statistics.count where self.roots.contains(statistics.elements[position]) {
+                insideRoot[position] = true
+                found += 1
+            }
+            if found < self.roots.count {
+                // A root below an element whose content is not numbered (an `svg`, a `noscript`).
+                var index: [HTMLNode: Int] = [:]
+                for position in 0..<statistics.count { index[statistics.elements[position]] = position }
+                for root in self.roots where index[root] == nil {
+                    if let position = root.ancestors.lazy.compactMap({ index[$0] }).first { protectAncestors(from: position) }
+                }
+            }
+            for position in 0..<statistics.count {
+                let parent = statistics[position].parent
+                if parent >= 0, insideRoot[parent] { insideRoot[position] = true }
+                if insideRoot[position], !protected[position] { protectAncestors(from: position) }
             }
         }
 
-        /// Whether removing `node` would remove a protected element.
-        func protects(_ node: HTMLNode) -> Bool {
-            if ancestors.contains(node) || roots.contains(node) { return true }
-            if roots.isEmpty { return false }
-            return node.ancestors.contains { roots.contains($0) }
+        /// Whether removing the element at `position` would remove a protected element.
+        func protects(_ position: Int) -> Bool {
+            !protected.isEmpty && protected[position]
         }
     }
 
@@ -61,7 +85,7 @@ struct BoilerplateRemover {
         while position < statistics.count {
             let node = statistics.elements[position]
             var analysis: (weight: Int, namesArticleBody: Bool)?
-            let verdict = visit(node, length: statistics[position].text, bodyLength: bodyLength, findings: &findings,
+            let verdict = visit(node, position: position, length: statistics[position].text, bodyLength: bodyLength, findings: &findings,
                                 analysis: &analysis)
             if let analysis {
                 statistics.setClassAnalysis(position, weight: analysis.weight, namesArticleBody: analysis.namesArticleBody)
@@ -77,6 +101,9 @@ struct BoilerplateRemover {
                 position += 1
             }
         }
+        // Each decision read only the figures of the element it visited, which removals before it in document
+        // order do not change; the ancestors' totals are summed once now.
+        statistics.recomputeTotals()
         return findings
     }
 
@@ -88,37 +115,41 @@ struct BoilerplateRemover {
     /// Decides about one element of the walk; `length` is its text length. `analysis` receives the class/id
     /// weight of elements whose class and id were read.
     private func visit(
-        _ node: HTMLNode, length: Int, bodyLength: Int, findings: inout CleanFindings,
+        _ node: HTMLNode, position: Int, length: Int, bodyLength: Int, findings: inout CleanFindings,
         analysis: inout (weight: Int, namesArticleBody: Bool)?
     ) -> Verdict {
         let isLarge = length >= 600 && length * 5 >= bodyLength * 2
         if Self.alwaysRemoved.contains(node) {
             if node.hasTag("script"), isJSONLD(node) { return .skipChildren }
-            return protection.protects(node) ? .descend : .remove
+            // Body microdata (`datePublished`, `author`, `image`) carries no text and feeds the metadata.
+            if node.hasTag("meta") || node.hasTag("link"), node.hasAttribute("itemprop") { return .skipChildren }
+            return protection.protects(position) ? .descend : .remove
         }
         if node.hasTag("form") {
-            guard !protection.protects(node) else { return .descend }
+            guard !protection.protects(position) else { return .descend }
             return length < 200 || length * 10 < bodyLength * 3 ? .remove : .descend
         }
         if isHidden(node) {
-            return !protection.protects(node) && !isLarge ? .remove : .descend
+            return !protection.protects(position) && !isLarge ? .remove : .descend
         }
         let tokens = BoilerplatePatterns.analyse(node.classAndID)
         if tokens.marksHidden {
-            return !protection.protects(node) && length < 200 ? .remove : .descend
+            return !protection.protects(position) && length < 200 ? .remove : .descend
         }
         let itemprop = node.attribute("itemprop")
         analysis = (tokens.weight, tokens.namesArticleBody || itemprop == "articleBody")
         guard let category = category(of: node, tokens: tokens, itemprop: itemprop), configuration.removes(category),
-            !protection.protects(node)
+            !protection.protects(position)
         else { return .descend }
+        // A wrapper named for its comments (`comments-open`) that holds the article is the article.
+        if category == .comments, length * 5 >= bodyLength * 4 || wrapsArticle(node) { return .descend }
         if category == .bylines {
             guard length < 300 else { return .descend }
             if configuration.mode(.bylines) == .metadata { BylineReader.read(node, into: &findings) }
         } else if !Self.mediaTags.contains(node), isLarge {
             // A large element is kept, except a comment section named so by a specific word that does not wrap the
             // article: a long comment thread still goes, a page wrapper called `has-comments` stays.
-            guard category == .comments, tokens.strong == category, !wrapsArticle(node) else { return .descend }
+            guard category == .comments, tokens.strong == category else { return .descend }
         }
         if category == .comments, configuration.mode(.comments) == .separate {
             let text = CommentText.text(of: node)

@@ -47,6 +47,7 @@ enum BylineReader {
     }
 
     private static let prefixes = ["by ", "par ", "von ", "por ", "di ", "door ", "av ", "af ", "de ", "от ", "written by "]
+    private static let particles: Set<String> = ["di ", "de ", "von ", "par ", "por "]
     private static let separators: Set<Character> = ["|", "·", "•", "\n"]
     private static let trimmed: Set<Character> = [" ", "\t", ",", ";", ":", "-", "–", "—", "(", ")"]
 
@@ -55,6 +56,14 @@ enum BylineReader {
         var name = Substring(text)
         let lowered = text.lowercased()
         for prefix in prefixes where lowered.hasPrefix(prefix) {
+            // A particle that also starts surnames is a "by" only before a full name, and `di`/`de` only in
+            // lower case: `di Maria Rossi` is by Maria Rossi, `Di Maio` and `De La Cruz` are names.
+            if particles.contains(prefix),
+                text.dropFirst(prefix.count).split(separator: " ").count < 2
+                    || !text.hasPrefix(prefix) && (prefix == "di " || prefix == "de ")
+            {
+                break
+            }
             name = name.dropFirst(prefix.count)
             break
         }

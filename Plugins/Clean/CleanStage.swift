@@ -68,7 +68,7 @@ struct Cleaner {
                 protectedRoots.append(script)
             }
         }
-        let protection = BoilerplateRemover.Protection(roots: protectedRoots)
+        let protection = BoilerplateRemover.Protection(roots: protectedRoots, statistics: statistics)
         let remover = BoilerplateRemover(configuration: configuration, protection: protection)
         let findings = remover.run(statistics: &statistics)
         if configuration.selectMainContent {

@@ -40,6 +40,9 @@ struct MainContentSelector {
             if counter == nil { counter = stopwords() }
             return counter?.density(of: text)
         }
+        // Safety net: a selection with next to none of the page's good text keeps the categories-only result.
+        let selectedText = selected.reduce(0) { $0 + statistics[$1].text }
+        guard selectedText > 0, selectedText * 10 >= goodText else { return }
         prune(selected, scores: scores)
         let nodes = selected.map { statistics.elements[$0] }
         removeTrailingBoilerplate(nodes)
@@ -144,7 +147,7 @@ struct MainContentSelector {
         let alternatives = scores.filter { $0.key != top && $0.key != 0 && $0.value >= topScore * 0.75 }.map(\.key)
         if alternatives.count >= 3 {
             var ancestor = statistics[top].parent
-            while ancestor > 0 {
+            while ancestor >= 0 {
                 let end = statistics[ancestor].subtreeEnd
                 if alternatives.filter({ $0 > ancestor && $0 < end }).count >= 3 {
                     top = ancestor
@@ -179,12 +182,12 @@ struct MainContentSelector {
     }
 
     /// The selection, or an ancestor of it when it holds less than a quarter of the page's good text (climbing
-    /// until it holds half, or the body's child is reached).
+    /// until it holds half, or the body is reached).
     private func widened(_ selected: [Int], top: Int, goodText: Int) -> [Int] {
         var selectedText = selected.reduce(0) { $0 + statistics[$1].text }
         guard goodText > 0, selectedText * 4 < goodText else { return selected }
         var anchor = top
-        while statistics[anchor].parent > 0, selectedText * 2 < goodText {
+        while anchor > 0, selectedText * 2 < goodText {
             anchor = statistics[anchor].parent
             selectedText = statistics[anchor].text
         }
@@ -196,7 +199,8 @@ struct MainContentSelector {
         let parent = statistics[top].parent
         guard parent >= 0 else { return [top] }
         let topScore = scores[top] ?? 0
-        let threshold = max(10, topScore * 0.2)
+        // Relative to the top score: blocks as direct children of a plain wrapper score little each.
+        let threshold = max(min(10, topScore * 0.5), topScore * 0.2)
         let topClass = statistics.elements[top].attribute("class") ?? ""
         var selected: [Int] = []
         for position in statistics.children(of: parent) {
@@ -269,6 +273,7 @@ struct MainContentSelector {
     /// Removes, inside the selection, containers that look like boilerplate (readability's conditional
     /// cleaning) and link-dominated blocks.
     private mutating func prune(_ selected: [Int], scores: [Int: Double]) {
+        var removals = 0
         for root in selected {
             let rootLength = statistics[root].text
             var position = root + 1
@@ -278,16 +283,19 @@ struct MainContentSelector {
                     position = statistics[position].subtreeEnd
                 } else if statistics[position].text * 2 < rootLength || statistics[position].linkDensity > 0.5,
                     shouldPrune(node, position: position, statistics: statistics, scores: scores),
-                    !protection.protects(node)
+                    !protection.protects(position)
                 {
                     node.remove()
                     statistics.remove(position)
+                    removals += 1
                     position = statistics[position].subtreeEnd
                 } else {
                     position += 1
                 }
             }
         }
+        // As in the boilerplate walk, each decision read only the figures of the element it visited.
+        if removals > 0 { statistics.recomputeTotals() }
     }
 
     private func shouldPrune(_ node: HTMLNode, position: Int, statistics: BlockStatistics, scores: [Int: Double]) -> Bool {
@@ -330,35 +338,83 @@ struct MainContentSelector {
         return false
     }
 
-    /// Removes headings left at the end of the selection with nothing after them.
-    /// Removes what trails the article: headings with nothing after them, short fragments that end no
-    /// sentence, and short closing notes that are boilerplate by their words (`Follow us on Twitter`,
+    /// Removes what trails the article: headings with nothing after them, up to two short fragments that end no
+    /// sentence, and up to three short closing notes that start with boilerplate words (`Follow us on Twitter`,
     /// `Reporting by …`, `Sign up for our newsletter`).
+    ///
+    /// Only paragraphs and headings are removed, the walk does not enter lists, tables, figures, quotations or
+    /// preformatted text, protected elements stay, and the selection's last block with 80 characters or more
+    /// is never removed.
     private func removeTrailingBoilerplate(_ selected: [HTMLNode]) {
         guard let last = selected.last else { return }
         var node: HTMLNode? = last
-        var notesRemoved = 0
+        var fragments = 0
+        var notes = 0
+        var headings = 0
         while let current = node {
             guard let child = lastMeaningfulChild(of: current) else { return }
-            if BlockStatistics.headingTags.contains(child) {
+            let isHeading = BlockStatistics.headingTags.contains(child)
+            if isHeading || child.hasTag("p"), isProtected(child) { return }
+            if isHeading {
+                guard headings < 3 else { return }
+                headings += 1
                 child.remove()
                 continue
             }
-            if MainContentSelector.paragraphTags.contains(child) {
+            if child.hasTag("p") {
                 let text = child.normalizedText
-                if text.count < 30, !(text.last.map(Self.endsSentence) ?? false) {
+                if fragments < 2, Self.isFragment(text), !continuesRun(child) {
+                    fragments += 1
                     child.remove()
                     continue
                 }
-                if notesRemoved < 3, text.count < 300, BoilerplateLabels.isClosingNote(text) {
-                    notesRemoved += 1
+                if notes < 3, text.count < 150, text.count < 80 || fragments + notes + headings > 0,
+                    Self.startsWithClosingCue(text)
+                {
+                    notes += 1
                     child.remove()
                     continue
                 }
                 return
             }
-            node = child.isElement ? child : nil
+            if Self.closedTags.contains(child) { return }
+            node = child
         }
+    }
+
+    private static func isFragment(_ text: String) -> Bool {
+        text.count < 30 && !(text.last.map(Self.endsSentence) ?? false)
+    }
+
+    /// Whether the paragraph ends a run of short lines (the verses of a poem), which is content.
+    private func continuesRun(_ paragraph: HTMLNode) -> Bool {
+        var previous = paragraph.previousSibling
+        while let current = previous, !current.isElement {
+            if current.isText, current.textLength > 0 { return false }
+            previous = current.previousSibling
+        }
+        guard let previous, previous.hasTag("p") else { return false }
+        return Self.isFragment(previous.normalizedText)
+    }
+
+    /// Elements the trailing walk does not enter.
+    private static let closedTags: HTMLTagSet = [
+        "table", "ul", "ol", "dl", "pre", "figure", "blockquote", "td", "th", "tr",
+    ]
+
+    /// Whether the first three words of the text hold a closing cue (`Follow us…`, `Reporting by…`).
+    private static func startsWithClosingCue(_ text: String) -> Bool {
+        let opening = text.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true).prefix(3)
+        return BoilerplateLabels.isClosingNote(opening.joined(separator: " "))
+    }
+
+    /// Whether the element is protected, holds a protected element or sits inside one (asked only of the few
+    /// paragraphs and headings the trailing walk would remove).
+    private func isProtected(_ node: HTMLNode) -> Bool {
+        let roots = protection.roots
+        guard !roots.isEmpty else { return false }
+        return roots.contains(node) || node.ancestors.contains { roots.contains($0) }
+            || node.descendantElements.contains { roots.contains($0) }
     }
 
     private static func endsSentence(_ character: Character) -> Bool {
@@ -379,6 +435,7 @@ struct MainContentSelector {
 
     /// Removes every node of the body that is neither inside a selected element nor an ancestor of one.
     private func keepOnly(_ selected: [HTMLNode]) {
+        guard !selected.contains(body) else { return }
         var kept = Set(selected)
         kept.formUnion(protection.roots)
         var ancestors: Set<HTMLNode> = []

@@ -3,12 +3,10 @@ import WinnowHTML
 /// Measures the stop-word density of text in one language, jusText-style: the share of whitespace-separated
 /// tokens (lower-cased, stripped of leading and trailing punctuation) that are stop words.
 struct StopwordCounter {
-    /// The language whose list is used, or `nil` when the page's language has none.
-    let language: String?
     private let words: Set<Substring>?
 
+    /// A counter with the list of `language` (none when it is `nil` or has no list).
     init(language: String?) {
-        self.language = language
         words = language.flatMap(Stoplists.words(for:))
     }
 

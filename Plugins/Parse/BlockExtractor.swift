@@ -91,7 +91,9 @@ private struct Walker {
     var tableCaption: (plain: String, markdown: String)?
     var figureSource: String?
     var figureAlt: String?
-    var openLinks: [(node: HTMLNode, url: String, merges: Bool)] = []
+    var openLinks: [(node: HTMLNode, url: String, merges: Bool, bracketed: Bool)] = []
+    /// Open `<figure>`s read as ordinary containers (they hold tables, quotes, code, lists or paragraphs).
+    var containerFigures: [HTMLNode] = []
     /// Elements whose leave event must close Markdown syntax.
     var linkNodes: Set<HTMLNode> = []
 
@@ -139,11 +141,13 @@ private struct Walker {
             if options.links, let href = node.attribute("href"), let url = resolve(href), !href.hasPrefix("#"),
                 !href.lowercased().hasPrefix("javascript:"), node.textLength > 0
             {
+                // A link wrapping blocks gets no brackets (they would land in separate paragraphs); it is only listed.
+                let bracketed = !Self.hasDescendant(of: node, in: BlockExtractor.blockTags, limit: 1_000)
                 // A link continuing the previous one (a site split its text over several anchors) merges into it.
-                let merges = buffer.removeMarkdownSuffix("](\(url))")
-                if !merges { buffer.appendMarkdownSyntax("[") }
+                let merges = bracketed && buffer.removeMarkdownSuffix("](\(url))")
+                if bracketed, !merges { buffer.appendMarkdownSyntax("[") }
                 linkNodes.insert(node)
-                openLinks.append((node, url, merges))
+                openLinks.append((node, url, merges, bracketed))
             }
             return true
         case "img":
@@ -192,6 +196,11 @@ private struct Walker {
             return true
         case "figure":
             flush()
+            // A figure around a table, quote, code, list or text (WordPress blocks) is an ordinary container.
+            if Self.hasDescendant(of: node, in: Self.figureContentTags, skipping: ["figcaption"]) {
+                containerFigures.append(node)
+                return true
+            }
             guard options.figures else { return false }
             capture = .figure
             captureElement = node
@@ -234,7 +243,7 @@ private struct Walker {
         if linkNodes.contains(node) {
             linkNodes.remove(node)
             if let open = openLinks.popLast() {
-                buffer.appendMarkdownSyntax("](\(open.url))", closing: true)
+                if open.bracketed { buffer.appendMarkdownSyntax("](\(open.url))", closing: true) }
                 if open.merges, var previous = output.links.popLast() {
                     previous.text += node.normalizedText
                     output.links.append(previous)
@@ -263,6 +272,7 @@ private struct Walker {
         }
         guard BlockExtractor.blockTags.contains(node) else { return }
         flush()
+        if containerFigures.last == node { containerFigures.removeLast() }
         if node.hasTag("ul") || node.hasTag("ol") {
             lists.removeLast()
             if lists.isEmpty { closeList() }
@@ -301,7 +311,8 @@ private struct Walker {
             return
         }
         guard !plain.isEmpty else {
-            emit(ContentBlock(kind: .paragraph, text: plain), markdown: markdown)
+            // Only an image (with `images` on) makes a block without text worth keeping.
+            if markdown.contains("![") { emit(ContentBlock(kind: .paragraph, text: plain), markdown: markdown) }
             return
         }
         if quoteDepth > 0 {
@@ -391,6 +402,8 @@ private struct Walker {
         let inFigure: Bool
         if case .figure = capture { inFigure = figureSource == nil } else { inFigure = false }
         guard options.images || inFigure else { return }
+        // With figures off, the images of a container figure go with its caption.
+        if !options.figures, !containerFigures.isEmpty { return }
         let source = node.attribute("src") ?? node.attribute("data-src")
         guard let source, let url = resolve(source), !source.hasPrefix("data:") else { return }
         let alt = node.attribute("alt")
@@ -412,46 +425,81 @@ private struct Walker {
         return URL(string: trimmed, relativeTo: baseURL)?.absoluteString ?? trimmed
     }
 
-    /// Whether an element outside `<figure>` is an image caption or credit by its class or id
-    /// (`wp-caption-text`, `image-credit`); such elements count as figure captions.
+    /// Whether an element outside `<figure>` is an image caption or credit: a class or id token with a part
+    /// named like one (`wp-caption-text`, `image-credit`, `captionlink`), on a small element (at most
+    /// `maximumCaptionLength` characters, no headings, lists or tables), so `story-body with-captions` still reads.
     static func isCaption(_ node: HTMLNode) -> Bool {
-        var classAndID = node.classAndID
+        let classAndID = node.classAndID
         guard classAndID.utf8.count >= 6 else { return false }
-        return classAndID.withUTF8 { bytes in
-            contains(bytes, Array("caption".utf8)) || contains(bytes, Array("credit".utf8))
-        }
+        let parts = classAndID.split { !($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        guard parts.contains(where: { part in
+            part.contains("caption") || part.hasPrefix("credit") || part.hasSuffix("credit")
+        }) else { return false }
+        return isSmallCaption(node, maximumLength: maximumCaptionLength)
     }
 
-    /// Whether `needle` occurs in `bytes`.
-    private static func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard bytes.count >= needle.count, let first = needle.first else { return false }
-        for start in 0...(bytes.count - needle.count) where bytes[start] == first {
-            var matched = true
-            for offset in 1..<needle.count where bytes[start + offset] != needle[offset] {
-                matched = false
-                break
-            }
-            if matched { return true }
+    /// Long enough for a wordy photo caption (news captions run past 300 characters), short of an article.
+    static let maximumCaptionLength = 500
+
+    /// Elements a caption does not hold (it may hold short paragraphs and divs).
+    private static let captionBlockers: HTMLTagSet = [
+        "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote", "pre", "article", "section", "main", "form",
+    ]
+
+    /// Whether `node` has no structural block descendants (headings, tables, lists, quotes, sections) and at
+    /// most `maximumLength` characters of text; the scan stops after a bounded number of elements (a larger
+    /// element is not a caption).
+    private static func isSmallCaption(_ node: HTMLNode, maximumLength: Int) -> Bool {
+        var visited = 0
+        for element in node.descendantElements {
+            visited += 1
+            if visited > 4 * maximumLength || captionBlockers.contains(element) { return false }
         }
-        return false
+        return node.textLength <= maximumLength
+    }
+
+    /// Whether `node` has a descendant element in `tags` outside the subtrees of `skipping`; the scan gives up
+    /// (answering true) after `limit` nodes.
+    static func hasDescendant(of node: HTMLNode, in tags: HTMLTagSet, skipping: HTMLTagSet = [],
+                              limit: Int = 10_000) -> Bool {
+        var visited = 0
+        var found = false
+        node.walk(enter: { child in
+            visited += 1
+            guard child.isElement else { return .skipChildren }
+            if visited > limit || tags.contains(child) {
+                found = true
+                return .stop
+            }
+            return skipping.contains(child) ? .skipChildren : .descend
+        }, leave: { _ in })
+        return found
     }
 
     /// Whether a table holds data (rows of short cells) rather than page layout.
+    ///
+    /// A first pass looks only at tags and stops at the first layout element (a nested table is usually
+    /// near the start), so nested tables cost linear time; only a table without layout elements (whose cells
+    /// are disjoint) has its cell text measured. Tables of more than `maximumTableElements` elements are layout.
     static func isDataTable(_ table: HTMLNode) -> Bool {
         var rows = 0
+        var visited = 0
         for element in table.descendantElements {
-            if element.hasTag("tr") {
-                rows += 1
-            } else if element.hasTag("td") || element.hasTag("th") {
-                // A cell holding a paragraph's worth of text is page layout.
-                if element.textLength > 250 { return false }
-            } else if layoutTags.contains(element) {
-                return false
-            }
+            visited += 1
+            if visited > maximumTableElements || layoutTags.contains(element) { return false }
+            if element.hasTag("tr") { rows += 1 }
         }
         // A single row is page layout too.
-        return rows >= 2
+        guard rows >= 2 else { return false }
+        // A cell holding a paragraph's worth of text is page layout.
+        return !table.descendantElements.contains { ($0.hasTag("td") || $0.hasTag("th")) && $0.textLength > 250 }
     }
+
+    /// The most elements `isDataTable` looks at; this bounds its work on pathological pages.
+    static let maximumTableElements = 50_000
+
+    /// Elements that make a `<figure>` holding them an ordinary container rather than an image with a caption.
+    static let figureContentTags: HTMLTagSet = ["table", "blockquote", "pre", "ul", "ol", "p"]
 
     /// Elements that make a table that holds them a layout table.
     private static let layoutTags: HTMLTagSet = ["table", "p", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "div"]

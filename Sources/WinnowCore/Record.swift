@@ -208,9 +208,13 @@ public struct Body: Sendable, Codable, Equatable {
         lhs.bytes == rhs.bytes && lhs.contentType == rhs.contentType && lhs.charset == rhs.charset
     }
 
-    /// Whether the media type is HTML or XHTML, or unknown (so content sniffing decides).
+    /// Whether the body may hold markup: unknown media type, an HTML, XHTML or XML type (compared lower-cased,
+    /// parameters such as `charset` ignored), or `text/plain` whose first bytes contain `<`.
     public var looksLikeHTML: Bool {
         guard let contentType else { return true }
-        return contentType.contains("html") || contentType == "text/plain" && bytes.prefix(512).contains(UInt8(ascii: "<"))
+        let mediaType = (contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        if mediaType.contains("html") || mediaType.contains("xml") { return true }
+        return mediaType == "text/plain" && bytes.prefix(512).contains(UInt8(ascii: "<"))
     }
 }

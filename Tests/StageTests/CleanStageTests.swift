@@ -173,7 +173,104 @@ struct CleanStageTests {
                        "headline"] {
             #expect(!text.contains(absent), "unexpected: \(absent)")
         }
-        #expect(outcome.record?.metadata.title != nil)
+        #expect(outcome.record?.metadata.title == "From JSON-LD")
+    }
+
+    private static let tramParagraphs = """
+        <p>The city council approved the budget for the new harbour tram line on Tuesday evening, after a debate that lasted almost five hours.</p>
+        <p>Supporters argued that the line would cut commuting times in half for the thousands of residents who live on the eastern shore.</p>
+        <p>Opponents, including two members of the finance committee, warned that the cost estimates had already risen twice since last spring.</p>
+        """
+
+    @Test("the verses of a poem at the end of an article are all kept")
+    func trailingPoem() async throws {
+        let verses = ["The tide comes in", "the gulls go out", "the harbour lights", "burn on and on", "for ships that sail",
+                      "no more today"]
+        let html = """
+            <html><body><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav><article><h1>Harbour</h1>
+            <p>This poem was written by a local fisherman in 1932 and first published in the harbour newsletter, which printed it every winter.</p>
+            \(verses.map { "<p>\($0)</p>" }.joined())</article></body></html>
+            """
+        let text = try await ExtractionHarness.run(html: html).text
+        #expect(ExtractionHarness.containsInOrder(text, ["This poem was written"] + verses))
+        #expect(!text.contains("News"))
+    }
+
+    @Test("a trailing table, preformatted block and kept note stay; a closing note and a stray heading go")
+    func trailingBlocks() async throws {
+        let table = "<html><body><article><h1>Results</h1>\(Self.tramParagraphs)<table><tr><th>Party</th><th>Seats</th></tr><tr><td>Greens</td><td>12</td></tr><tr><td>Liberals</td><td>9</td></tr></table></article></body></html>"
+        #expect(try await ExtractionHarness.run(html: table).text.contains("Liberals"))
+        let pre = "<html><body><article><h1>Install</h1>\(Self.tramParagraphs)<p>To install the tool, run this in a terminal:</p><pre>npm install winnow</pre></article></body></html>"
+        #expect(try await ExtractionHarness.run(html: pre).text.contains("npm install winnow"))
+        let kept = "<html><body><article><h1>Tram</h1>\(Self.tramParagraphs)<p class='note'>Tram timetable v2</p></article></body></html>"
+        #expect(try await ExtractionHarness.run(html: kept, clean: ["keep": ".note"]).text.contains("Tram timetable v2"))
+        #expect(!(try await ExtractionHarness.run(html: kept).text.contains("Tram timetable v2")))
+        let notes = """
+            <html><body><article><h1>Tram</h1>\(Self.tramParagraphs)
+            <p>About 3,000 people subscribe to the council newsletter, which will publish the full plans next week.</p>
+            <p>Follow us on Twitter for more local news.</p><h3>Related</h3></article></body></html>
+            """
+        let text = try await ExtractionHarness.run(html: notes).text
+        #expect(text.contains("About 3,000 people subscribe to the council newsletter"))
+        for absent in ["Follow us on Twitter", "Related"] { #expect(!text.contains(absent), "unexpected: \(absent)") }
+    }
+
+    @Test("deeply nested removals and hidden wrappers next to JSON-LD take linear time", .timeLimit(.minutes(1)))
+    func deepNesting() async throws {
+        let depth = 20_000
+        let buttons = String(repeating: "<div><button>x</button>", count: depth) + String(repeating: "</div>", count: depth)
+        let hidden = String(repeating: "<div aria-hidden='true'>", count: depth) + "Hidden" + String(repeating: "</div>", count: depth)
+        let html = """
+            <html><body><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Deep"}</script>
+            <article><h1>Tram</h1>\(Self.tramParagraphs)</article>\(buttons)\(hidden)</body></html>
+            """
+        let outcome = try await ExtractionHarness.run(html: html)
+        #expect(ExtractionHarness.containsInOrder(outcome.text, ["The city council", "Supporters argued", "Opponents"]))
+        #expect(!outcome.text.contains("Hidden"))
+        #expect(outcome.record?.metadata.title == "Deep")
+    }
+
+    @Test("paragraph blocks that are direct children of the body are all kept, the link footer goes")
+    func blocksUnderBody() async throws {
+        let blocks = Self.tramParagraphs.split(separator: "\n").map { "<div class='block'>\($0)</div>" }.joined()
+        let html = "<html><body><h1>Tram</h1>\(blocks)<div class='foot'><a href='/'>Home</a> <a href='/about'>About us</a></div></body></html>"
+        let text = try await ExtractionHarness.run(html: html).text
+        #expect(ExtractionHarness.containsInOrder(text, ["The city council", "Supporters argued", "Opponents"]))
+        #expect(!text.contains("About us"))
+    }
+
+    @Test("body microdata meta and link elements feed the metadata")
+    func microdataMeta() async throws {
+        let html = """
+            <html><head><title>Tram budget approved | City News</title></head><body><nav><a href="/">Home</a></nav>
+            <article itemscope itemtype="https://schema.org/NewsArticle"><meta itemprop="datePublished" content="2021-03-04T10:00:00Z">
+            <meta itemprop="author" content="Jane Doe"><link itemprop="image" href="https://example.org/tram.jpg">
+            <h1 itemprop="headline">Tram budget approved</h1>\(Self.tramParagraphs)</article></body></html>
+            """
+        let metadata = try await ExtractionHarness.run(html: html).record?.metadata
+        #expect(metadata?.published == "2021-03-04T10:00:00Z")
+        #expect(metadata?.authors == ["Jane Doe"])
+        #expect(metadata?.image == "https://example.org/tram.jpg")
+    }
+
+    @Test("a wrapper named for its comments that holds the whole article is kept")
+    func commentsNamedWrapper() async throws {
+        let html = """
+            <html><body><div id='header'><a href='/'>Home</a></div><div class='post-wrap comments-open'>
+            <h2 class='title'>Tram budget approved</h2>\(Self.tramParagraphs)</div></body></html>
+            """
+        let text = try await ExtractionHarness.run(html: html).text
+        #expect(ExtractionHarness.containsInOrder(text, ["The city council", "Supporters argued", "Opponents"]))
+    }
+
+    @Test("a byline reads the Italian \"di\" as \"by\" only in lower case before a full name")
+    func bylineParticles() async throws {
+        func authors(_ byline: String) async throws -> [String]? {
+            let html = "<html><body><article><h1>Tram</h1><div class='byline'>\(byline)</div>\(Self.tramParagraphs)</article></body></html>"
+            return try await ExtractionHarness.run(html: html).record?.metadata.authors
+        }
+        #expect(try await authors("Di Maio") == ["Di Maio"])
+        #expect(try await authors("di Maria Rossi") == ["Maria Rossi"])
     }
 
     @Test("a page wrapped in one big form keeps its text")

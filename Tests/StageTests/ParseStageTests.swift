@@ -95,9 +95,92 @@ struct ParseStageTests {
     @Test("the title comes from metadata, else the first h1, and a leading h1 is not repeated in the text")
     func title() async throws {
         let content = try await parse("<h1>Main headline</h1><p>Body text of the article.</p>")
-        #expect(content.title == "Page" || content.title == "Main headline")
+        #expect(content.title == "Page")
         #expect(content.text == "Body text of the article.")
         #expect(content.blocks.count == 1)
+        let untitled = try await ExtractionHarness.run(
+            html: "<html><body><h1>Main headline</h1><p>Body text of the article.</p></body></html>", clean: nil)
+        #expect(untitled.record?.content?.title == "Main headline")
+        #expect(untitled.record?.content?.text == "Body text of the article.")
+    }
+
+    private static let paragraphs = "<p>The city council approved the budget for the new harbour tram line on Tuesday evening.</p>"
+        + "<p>Supporters argued that the line would cut commuting times in half for eastern residents.</p>"
+
+    @Test("containers whose class merely mentions captions or credits keep their text; small captions are dropped")
+    func captionClasses() async throws {
+        let captions = try await parse("<div class='story-body with-captions'><h2>Tram budget</h2>\(Self.paragraphs)</div>")
+        #expect(captions.text.hasPrefix("Tram budget\n\nThe city council approved"))
+        #expect(captions.text.contains("eastern residents."))
+        let cards = try await parse("<div class='article credit-cards'><h1>Best credit cards</h1>\(Self.paragraphs)</div>")
+        #expect(cards.blocks.map(\.kind) == [.paragraph, .paragraph])
+        #expect(cards.text.hasPrefix("The city council approved"))
+        let long = String(repeating: Self.paragraphs, count: 3)
+        let credits = try await parse("<div class='credits'>\(long)</div>")
+        #expect(credits.blocks.count == 6)
+        let html = "<div>\(Self.paragraphs)<p class='wp-caption-text'>The harbour at dawn.</p>"
+            + "<span class='photo-credit'>Photo: A. Smith</span><div id='imageCaption'>Trams in 1950.</div></div>"
+        let small = try await parse(html)
+        #expect(small.text.hasSuffix("eastern residents."))
+        #expect(!small.text.contains("harbour at dawn") && !small.text.contains("A. Smith") && !small.text.contains("1950"))
+        let kept = try await parse(html, options: ["figures": true])
+        #expect(kept.text.contains("The harbour at dawn.") && kept.text.contains("Photo: A. Smith"))
+    }
+
+    @Test("10,000 nested layout tables are read in linear time")
+    func nestedTables() async throws {
+        let depth = 10_000
+        let start = ContinuousClock.now
+        let content = try await parse(String(repeating: "<table><tr><td>", count: depth) + "innermost cell"
+            + String(repeating: "</td></tr></table>", count: depth))
+        #expect(content.text == "innermost cell")
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
+    @Test("figures around tables, quotes and code are containers; image figures still follow the figures option")
+    func figureContainers() async throws {
+        let html = "<article>\(Self.paragraphs)<figure class='wp-block-table'><table><tr><th>Year</th><th>Cost</th></tr>"
+            + "<tr><td>2024</td><td>120 million</td></tr></table><figcaption>Cost estimates</figcaption></figure>"
+            + "<figure class='wp-block-pullquote'><blockquote><p>We have waited thirty years for this line.</p>"
+            + "<cite>Mayor Jane Doe</cite></blockquote></figure><figure><pre>make tram</pre></figure>"
+            + "<figure><img src='/tram.jpg' alt='Tram'><figcaption>The first tram.</figcaption></figure></article>"
+        let content = try await parse(html, options: ["images": true])
+        #expect(content.blocks.map(\.kind) == [.paragraph, .paragraph, .table, .quote, .quote, .code])
+        #expect(content.blocks[2].rows == [["Year", "Cost"], ["2024", "120 million"]])
+        #expect(content.blocks[3].text == "We have waited thirty years for this line.")
+        #expect(content.blocks[4].text == "Mayor Jane Doe")
+        #expect(content.blocks[5].text == "make tram")
+        #expect(!content.text.contains("Cost estimates") && !content.text.contains("first tram"))
+        #expect(content.images == [])
+        let figures = try await parse(html, options: ["figures": true])
+        #expect(figures.blocks.map(\.kind) == [.paragraph, .paragraph, .table, .paragraph, .quote, .quote, .code, .figure])
+        #expect(figures.blocks[3].text == "Cost estimates")
+        #expect(figures.blocks[7].text == "The first tram.")
+        #expect(figures.blocks[7].source == "/tram.jpg")
+    }
+
+    @Test("a link wrapping paragraphs is listed but writes no brackets, and no block is empty")
+    func blockLink() async throws {
+        let content = try await parse("<article><p>The council approved the budget.</p><a href='/more'><p>Read the full plan.</p>"
+            + "<p>Second linked paragraph.</p></a><p>See <a href='/map'>the map</a>.</p></article>",
+            options: ["links": true], url: "https://example.org/")
+        #expect(content.markdown == "The council approved the budget.\n\nRead the full plan.\n\nSecond linked paragraph.\n\n"
+            + "See [the map](https://example.org/map).")
+        #expect(content.blocks.allSatisfy { !$0.text.isEmpty })
+        #expect(content.links == [ExtractedContent.Link(url: "https://example.org/more", text: "Read the full plan. Second linked paragraph."),
+                                  ExtractedContent.Link(url: "https://example.org/map", text: "the map")])
+    }
+
+    @Test("HTML, XHTML and XML media types are parsed whatever their case and parameters; text/plain only with markup")
+    func mediaTypes() async throws {
+        let markup = Array("<p>Body.</p>".utf8)
+        for type in ["text/html; charset=UTF-8", "TEXT/HTML", "application/xhtml+xml", "text/xml", "text/plain; charset=utf-8"] {
+            let outcome = try await ExtractionHarness.run(Record(id: "m", body: Body(bytes: markup, contentType: type)), clean: nil)
+            #expect(outcome.record?.content?.text == "Body.", "\(type)")
+        }
+        let plain = try await ExtractionHarness.run(
+            Record(id: "p", body: Body(bytes: Array("Just words.".utf8), contentType: "text/plain; charset=utf-8")), clean: nil)
+        #expect(plain.record == nil)
     }
 
     @Test("comments set by the clean stage are kept")

@@ -16,7 +16,7 @@ enum AuthorNames {
             defer { words.removeAll() }
             guard !words.isEmpty else { return }
             partCount += 1
-            // "Rachael Link, MS, RD": degrees after a name are not further names.
+            // "Mara Lindqvist, MS, RD": degrees after a name are not further names.
             if partCount > 1, words.count == 1,
                 credentials.contains(MetadataText.trimming(words[0], edgePunctuation).lowercased())
             {
@@ -62,14 +62,14 @@ enum AuthorNames {
             // "Text: Anna Muster", "Mit Material von: …": a label, not a name.
             words.removeFirst(labelEnd + 1)
         }
-        // Dots stay on initials ("Troy L. Smith"); a sentence dot after the last word goes.
+        // Dots stay on initials ("Dana K. Whitlow"); a sentence dot after the last word goes.
         var cleaned = words.map { MetadataText.trimming($0, wordEdgePunctuation) }.filter { !$0.isEmpty && $0 != "." }
         if let stop = cleaned.firstIndex(where: { $0.hasSuffix(".") && $0.count > 3 }) {
-            // "Finian Cunningham. Sputnik International": a sentence ends after the name.
+            // "Ilse Brandt. Northwind Gazette": a sentence ends after the name.
             cleaned.removeSubrange((stop + 1)...)
         }
         if let weekday = cleaned.firstIndex(where: { weekdays.contains($0.lowercased()) }) {
-            // "Jeff Foust Monday, November 18": the dateline after the name.
+            // "Tom Okafor Monday, November 18": the dateline after the name.
             cleaned.removeSubrange(weekday...)
         }
         if let last = cleaned.last, last.hasSuffix("."), last.count > 2 {
@@ -79,7 +79,7 @@ enum AuthorNames {
             cleaned.removeFirst()
         }
         if let by = cleaned.prefix(3).firstIndex(where: { $0.lowercased() == "by" }) {
-            // "Analysis by Chris Cillizza", "Story and photos by …".
+            // "Analysis by Peter Halvorsen", "Story and photos by …".
             cleaned.removeFirst(by + 1)
         }
         words = cleaned.map { $0[...] }
@@ -108,7 +108,7 @@ enum AuthorNames {
         }.joined(separator: " ")
     }
 
-    /// Whether a lower-cased word is a domain name (`cleveland.com`), whose part is a publication, not a person.
+    /// Whether a lower-cased word is a domain name (`example-news.com`), whose part is a publication, not a person.
     private static func isDomain(_ word: String) -> Bool {
         guard let dot = word.lastIndex(of: "."), dot != word.startIndex else { return false }
         let suffix = word[word.index(after: dot)...]

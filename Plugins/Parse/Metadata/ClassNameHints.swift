@@ -70,8 +70,7 @@ struct ClassNameHints {
 
     /// The element's normalised text, when short enough to be a date or a byline.
     private static func text(of node: HTMLNode) -> String? {
-        guard node.textLength <= maximumTextBytes, let text = PageSignals.shortText(of: node),
-            text.utf8.count <= maximumTextBytes
+        guard let text = PageSignals.shortText(of: node, limit: maximumTextBytes), text.utf8.count <= maximumTextBytes
         else { return nil }
         return text
     }

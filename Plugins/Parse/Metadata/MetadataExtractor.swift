@@ -98,7 +98,7 @@ private struct Resolver {
             ?? firstClean(["application-name"])
         else { return nil }
         if MetadataText.looksLikeURL(name) { return MetadataText.host(of: name) ?? name }
-        // A Twitter handle (`@politifact`) names the site without its at sign.
+        // A Twitter handle (`@examplenews`) names the site without its at sign.
         return name.hasPrefix("@") && name.count > 1 ? String(name.dropFirst()) : name
     }
 

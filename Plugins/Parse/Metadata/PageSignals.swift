@@ -50,6 +50,17 @@ struct PageSignals {
 
     /// Longest element text read as a value (longer texts are containers, not values).
     static let maximumValueLength = 300
+    /// Most nodes below an element read as a value; an element with more is a container, not a value.
+    static let maximumValueNodes = 500
+    /// Most ancestors examined for an enclosing `<article>` or microdata comment, so that deeply nested
+    /// pages stay linear.
+    static let ancestorLimit = 64
+    /// Most element texts read and microdata ancestor checks made on one page, so that thousands of nested
+    /// candidates stay cheap.
+    static let valueReadLimit = 1000
+
+    /// Element texts read so far (see `valueReadLimit`).
+    private var valueReads = 0
 
     private static let interestingTags: HTMLTagSet = ["meta", "link", "script", "h1", "time", "a", "base"]
 
@@ -95,12 +106,12 @@ struct PageSignals {
                 linkedData.read(script: node.text)
             }
         } else if node.hasTag("h1") {
-            if headings.count < 3, let text = Self.shortText(of: node) { headings.append(text) }
+            if headings.count < 3, let text = value(of: node) { headings.append(text) }
         } else if node.hasTag("time") {
             readTime(node)
         } else if node.hasTag("a") {
             if authorLinks.count < AuthorNames.maximumCount, node.hasAttribute("rel"), let rel = node.attribute("rel"),
-                Self.hasToken("author", in: rel), let text = Self.shortText(of: node)
+                Self.hasToken("author", in: rel), let text = value(of: node)
             {
                 authorLinks.append(text)
             }
@@ -130,60 +141,115 @@ struct PageSignals {
     }
 
     private mutating func readTime(_ node: HTMLNode) {
-        guard let value = node.attribute("datetime") ?? Self.shortText(of: node), !value.isEmpty else { return }
-        if timeWithPubdate == nil, node.hasAttribute("pubdate") {
+        let isPubdate = node.hasAttribute("pubdate")
+        let names = node.classAndID
+        let isUpdate = MetadataText.containsASCII("updat", in: names) || MetadataText.containsASCII("modif", in: names)
+        let wanted = isPubdate && timeWithPubdate == nil
+            || (isUpdate ? updateTime == nil : firstTime == nil || timeInArticle == nil)
+        guard wanted, let value = node.attribute("datetime") ?? self.value(of: node), !value.isEmpty else { return }
+        if timeWithPubdate == nil, isPubdate {
             timeWithPubdate = value
             return
         }
-        let names = node.classAndID
-        if MetadataText.containsASCII("updat", in: names) || MetadataText.containsASCII("modif", in: names) {
+        if isUpdate {
             if updateTime == nil { updateTime = value }
             return
         }
         if firstTime == nil { firstTime = value }
-        if timeInArticle == nil, node.hasAncestor(tag: "article") { timeInArticle = value }
+        if timeInArticle == nil, node.ancestors.prefix(Self.ancestorLimit).contains(where: { $0.hasTag("article") }) {
+            timeInArticle = value
+        }
     }
 
     private mutating func readItem(_ node: HTMLNode) {
-        guard let properties = node.attribute("itemprop")?.lowercased(), !Self.isInsideComment(node) else { return }
+        guard let properties = node.attribute("itemprop")?.lowercased() else { return }
+        var checkedComment = false
         for property in properties.split(separator: " ") {
             let key = String(property)
             guard Self.itemKeys.contains(key), items[key, default: []].count < AuthorNames.maximumCount else { continue }
+            if !checkedComment {
+                // The ancestor walk counts against the same budget as text reads.
+                guard valueReads < Self.valueReadLimit, !Self.isInsideComment(node) else { return }
+                valueReads += 1
+                checkedComment = true
+            }
             let value: String?
             if key == "image" {
                 value = node.attribute("content") ?? node.attribute("src") ?? node.attribute("href")
             } else if let content = node.attribute("content") ?? node.attribute("datetime") {
                 value = content
             } else if key == "author" || key == "creator" {
-                value = Self.itemName(in: node) ?? Self.shortText(of: node)
+                value = valueReads < Self.valueReadLimit ? Self.itemName(in: node) ?? self.value(of: node) : nil
             } else {
-                value = Self.shortText(of: node)
+                value = self.value(of: node)
             }
             if let value, !value.isEmpty { items[key, default: []].append(value) }
         }
     }
 
+    /// The element's short text (see `shortText(of:limit:)`), or `nil` once `valueReadLimit` texts were read.
+    private mutating func value(of node: HTMLNode) -> String? {
+        guard valueReads < Self.valueReadLimit else { return nil }
+        valueReads += 1
+        return Self.shortText(of: node)
+    }
+
     /// Whether the element belongs to a microdata comment (whose author and date are not the page's).
     private static func isInsideComment(_ node: HTMLNode) -> Bool {
-        node.ancestors.contains { ancestor in
+        node.ancestors.prefix(ancestorLimit).contains { ancestor in
             (ancestor.hasAttribute("itemtype") && ancestor.attribute("itemtype")?.hasSuffix("Comment") == true)
                 || (ancestor.hasAttribute("itemprop") && ancestor.attribute("itemprop")?.lowercased() == "comment")
         }
     }
 
-    /// The `itemprop="name"` value inside a microdata Person.
+    /// The `itemprop="name"` value inside a microdata Person, among its first `maximumValueNodes` nodes.
     private static func itemName(in node: HTMLNode) -> String? {
-        for child in node.descendants where child.isElement && child.attribute("itemprop") == "name" {
+        for child in node.descendants.prefix(maximumValueNodes) where child.isElement && child.attribute("itemprop") == "name" {
             return child.attribute("content") ?? shortText(of: child)
         }
         return nil
     }
 
-    /// The element's normalised text, when non-empty and short enough to be a value.
-    static func shortText(of node: HTMLNode) -> String? {
-        guard node.textLength <= maximumValueLength else { return nil }
+    /// The element's normalised text, when non-empty and at most `limit` characters long; an element with
+    /// more than `maximumValueNodes` nodes below it is a container and has none.
+    static func shortText(of node: HTMLNode, limit: Int = maximumValueLength) -> String? {
+        guard hasShortText(node, limit: limit) else { return nil }
         let text = node.normalizedText
-        return text.isEmpty ? nil : text
+        guard !text.isEmpty, text.unicodeScalars.count <= limit else { return nil }
+        return text
+    }
+
+    /// Whether the element has at most `maximumValueNodes` nodes below it and at most `limit` non-space
+    /// characters of content text (a lower bound of its normalised length); stops counting at either limit.
+    private static func hasShortText(_ node: HTMLNode, limit: Int) -> Bool {
+        var visited = 0
+        var characters = 0
+        var next = node.firstChild
+        while let current = next {
+            visited += 1
+            if visited > maximumValueNodes { return false }
+            if current.isElement {
+                if !HTMLNode.nonContentTags.contains(current), let child = current.firstChild {
+                    next = child
+                    continue
+                }
+            } else if current.isText, let content = current.content {
+                for scalar in content.unicodeScalars where !isSpace(scalar) {
+                    characters += 1
+                    if characters > limit { return false }
+                }
+            }
+            next = successor(skippingChildrenOf: current, within: node)
+        }
+        return true
+    }
+
+    /// The characters `normalizedText` collapses: ASCII white space and the no-break space.
+    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20, 0x0A, 0x09, 0x0D, 0x0C, 0xA0: true
+        default: false
+        }
     }
 
     /// Whether a meta name not in `metaKeys` names a publication date: it mentions a date, publishing or
