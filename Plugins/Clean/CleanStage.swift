@@ -81,17 +81,14 @@ struct Cleaner {
     }
 }
 
-/// Decides from a body's declared type and first bytes whether it can be HTML.
+/// Decides from a body's declared type (`Body.looksLikeHTML`, shared with the parse stage) and its first bytes
+/// whether it can be HTML.
 enum HTMLSniffer {
     /// The reason to drop the body (`not html`, `empty body`), or `nil` when it may be HTML.
     static func rejection(of body: Body) -> String? {
         let bytes = body.bytes
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return "empty body" }
-        if let type = body.contentType, !TextSearch.contains(type, "html"), !TextSearch.contains(type, "xml"),
-            type != "text/plain"
-        {
-            return "not html"
-        }
+        if !body.looksLikeHTML { return "not html" }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return nil }
         let sample = bytes.prefix(4096)
         var control = 0
