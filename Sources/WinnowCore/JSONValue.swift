@@ -72,3 +72,28 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 }
+
+extension JSONValue: CustomStringConvertible {
+    /// The value as compact JSON text for messages and docs: `"text"`, `42`, `1.5`, `true`, `[1, 2]`, `{"a": 1}`.
+    public var description: String {
+        switch self {
+        case .null: "null"
+        case .bool(let flag): String(flag)
+        case .number(let number): number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .string(let text): "\"\(text)\""
+        case .array(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
+        case .object(let object):
+            "{" + object.keys.sorted().map { "\"\($0)\": \(object[$0] ?? .null)" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// A scalar value for the end of an error message (" \"high\"", " 42", " true"; strings cut at 40
+    /// characters), or an empty string for null, arrays and objects, whose type alone is named.
+    public var messageSuffix: String {
+        switch self {
+        case .string(let text): " \"\(text.prefix(40))\""
+        case .number, .bool: " \(description)"
+        default: ""
+        }
+    }
+}

@@ -79,7 +79,7 @@ public indirect enum OptionKind: Sendable {
     /// `path` names the value in messages (`stages[1].with.level`).
     public func problems(with value: JSONValue, at path: String) -> [(path: String, message: String)] {
         func mismatch() -> [(path: String, message: String)] {
-            [(path, "expected \(description), found \(value.typeDescription)\(Self.quoted(value))")]
+            [(path, "expected \(description), found \(value.typeDescription)\(value.messageSuffix)")]
         }
         switch self {
         case .string:
@@ -110,15 +110,6 @@ public indirect enum OptionKind: Sendable {
             return DurationValue.parse(value) == nil ? mismatch() : []
         case .object:
             return value.objectValue == nil ? mismatch() : []
-        }
-    }
-
-    private static func quoted(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let string): " \"\(string.prefix(40))\""
-        case .number(let number): " \(number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number))"
-        case .bool(let bool): " \(bool)"
-        default: ""
         }
     }
 }

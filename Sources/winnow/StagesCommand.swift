@@ -37,7 +37,7 @@ struct StagesCommand: ParsableCommand {
         for option in descriptor.options {
             let requirement: String
             if let defaultValue = option.defaultValue {
-                requirement = "default " + Self.render(defaultValue)
+                requirement = "default \(defaultValue)"
             } else {
                 requirement = option.isRequired ? "required" : "optional"
             }
@@ -45,16 +45,5 @@ struct StagesCommand: ParsableCommand {
             lines.append("        \(option.summary)")
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func render(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool(let bool): String(bool)
-        case .number(let number): number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
-        case .string(let string): "\"\(string)\""
-        case .array(let items): "[" + items.map(render).joined(separator: ", ") + "]"
-        case .object(let object): "{" + object.keys.sorted().map { "\"\($0)\": \(render(object[$0] ?? .null))" }.joined(separator: ", ") + "}"
-        }
     }
 }

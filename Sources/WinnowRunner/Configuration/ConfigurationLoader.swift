@@ -369,7 +369,7 @@ struct ConfigurationValidator {
 
         if let version = root["version"] {
             if version.value.numberValue != Double(ConfigurationLoader.supportedVersion) {
-                report("unsupported version \(Self.render(version.value)): this Winnow reads version \(ConfigurationLoader.supportedVersion)", at: "version", origin: version.origin)
+                report("unsupported version \(version.value): this Winnow reads version \(ConfigurationLoader.supportedVersion)", at: "version", origin: version.origin)
             }
         }
         if let schema = root["$schema"], schema.value.stringValue == nil {
@@ -388,19 +388,19 @@ struct ConfigurationValidator {
         var ordered = true
         if let node = root["ordered"] {
             if let flag = node.value.boolValue { ordered = flag } else {
-                report("expected a boolean, found \(node.typeDescription)\(Self.quoted(node.value))", at: "ordered", origin: node.origin)
+                report("expected a boolean, found \(node.typeDescription)\(node.value.messageSuffix)", at: "ordered", origin: node.origin)
             }
         }
         var maxFailures = FailureLimit.default
         if let node = root["maxFailures"] {
             if let limit = FailureLimit(node.value) { maxFailures = limit } else {
-                report("expected a count of records (e.g. 10) or a percentage of the records read (e.g. \"5%\"), found \(node.typeDescription)\(Self.quoted(node.value))", at: "maxFailures", origin: node.origin)
+                report("expected a count of records (e.g. 10) or a percentage of the records read (e.g. \"5%\"), found \(node.typeDescription)\(node.value.messageSuffix)", at: "maxFailures", origin: node.origin)
             }
         }
         var reports = "out"
         if let node = root["reports"] {
             if let text = node.value.stringValue, !text.isEmpty { reports = text } else {
-                report("expected a directory path, found \(node.typeDescription)\(Self.quoted(node.value))", at: "reports", origin: node.origin)
+                report("expected a directory path, found \(node.typeDescription)\(node.value.messageSuffix)", at: "reports", origin: node.origin)
             }
         }
         guard let input, let stages else { return nil }
@@ -451,7 +451,7 @@ struct ConfigurationValidator {
         for (index, item) in items.enumerated() {
             let path = "stages[\(index)]"
             guard let members = item.members else {
-                report("expected an object such as {\"use\": \"clean\"}, found \(item.typeDescription)\(Self.quoted(item.value))", at: path, origin: item.origin)
+                report("expected an object such as {\"use\": \"clean\"}, found \(item.typeDescription)\(item.value.messageSuffix)", at: path, origin: item.origin)
                 continue
             }
             for member in members where !ConfigurationLoader.stageKeys.contains(member.key) {
@@ -460,13 +460,13 @@ struct ConfigurationValidator {
             var name: String?
             if let nameNode = item["name"] {
                 if let text = nameNode.value.stringValue, !text.isEmpty { name = text } else {
-                    report("expected a non-empty string, found \(nameNode.typeDescription)\(Self.quoted(nameNode.value))", at: "\(path).name", origin: nameNode.origin)
+                    report("expected a non-empty string, found \(nameNode.typeDescription)\(nameNode.value.messageSuffix)", at: "\(path).name", origin: nameNode.origin)
                 }
             }
             var enabled = true
             if let enabledNode = item["enabled"] {
                 if let flag = enabledNode.value.boolValue { enabled = flag } else {
-                    report("expected a boolean, found \(enabledNode.typeDescription)\(Self.quoted(enabledNode.value))", at: "\(path).enabled", origin: enabledNode.origin)
+                    report("expected a boolean, found \(enabledNode.typeDescription)\(enabledNode.value.messageSuffix)", at: "\(path).enabled", origin: enabledNode.origin)
                 }
             }
             guard let useNode = item["use"] else {
@@ -474,7 +474,7 @@ struct ConfigurationValidator {
                 continue
             }
             guard let use = useNode.value.stringValue else {
-                report("expected a stage name, found \(useNode.typeDescription)\(Self.quoted(useNode.value))", at: "\(path).use", origin: useNode.origin)
+                report("expected a stage name, found \(useNode.typeDescription)\(useNode.value.messageSuffix)", at: "\(path).use", origin: useNode.origin)
                 continue
             }
             guard let factory = registry.stages[use] else {
@@ -524,7 +524,7 @@ struct ConfigurationValidator {
                     if problems.isEmpty { values[member.key] = value }
                 }
             } else {
-                report("expected an object of options, found \(node.typeDescription)\(Self.quoted(node.value))", at: path, origin: node.origin)
+                report("expected an object of options, found \(node.typeDescription)\(node.value.messageSuffix)", at: path, origin: node.origin)
             }
         }
         for spec in specs where spec.isRequired && values[spec.name] == nil && node?[spec.name] == nil {
@@ -557,22 +557,5 @@ struct ConfigurationValidator {
             break
         }
         return result
-    }
-
-    private static func quoted(_ value: JSONValue) -> String {
-        switch value {
-        case .string(let text): " \"\(text.prefix(40))\""
-        case .number, .bool: " \(render(value))"
-        default: ""
-        }
-    }
-
-    private static func render(_ value: JSONValue) -> String {
-        switch value {
-        case .number(let number): number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
-        case .bool(let flag): String(flag)
-        case .string(let text): "\"\(text)\""
-        default: value.typeDescription
-        }
     }
 }
